@@ -1,0 +1,43 @@
+"""Autogenerate filters that hide AGE's internal schemas and tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Schemas that belong to the extensions, never to the user's models.
+INTERNAL_SCHEMAS = frozenset({"ag_catalog"})
+#: Table names AGE creates in every graph's schema.
+INTERNAL_TABLES = frozenset({"_ag_label_vertex", "_ag_label_edge"})
+
+
+def _is_age(name: str | None, schema: str | None, graph_schemas: frozenset[str]) -> bool:
+    if schema in INTERNAL_SCHEMAS or schema in graph_schemas:
+        return True
+    return name in INTERNAL_SCHEMAS or name in INTERNAL_TABLES
+
+
+def include_name(
+    name: str | None,
+    type_: str,
+    parent_names: dict[str, Any],
+    *,
+    graph_schemas: frozenset[str] = frozenset(),
+) -> bool:
+    """Alembic ``include_name`` hook: skip AGE's schemas and label tables."""
+    schema = parent_names.get("schema_name") if type_ != "schema" else name
+    return not _is_age(name if type_ != "schema" else None, schema, graph_schemas)
+
+
+def include_object(
+    obj: Any,
+    name: str | None,
+    type_: str,
+    reflected: bool,
+    compare_to: Any,
+    *,
+    graph_schemas: frozenset[str] = frozenset(),
+) -> bool:
+    """Alembic ``include_object`` hook: skip AGE's schemas, label tables and their indexes."""
+    table = getattr(obj, "table", None)
+    schema = getattr(obj, "schema", None) or getattr(table, "schema", None)
+    return not _is_age(name if type_ == "table" else None, schema, graph_schemas)

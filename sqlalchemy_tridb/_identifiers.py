@@ -1,0 +1,44 @@
+"""Validation of the identifiers that end up in SQL or Cypher text.
+
+Values are always passed as parameters; identifiers cannot be, so each one is
+checked against a strict pattern before it is quoted into a statement.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .exc import IdentifierError
+
+#: AGE's rule for graph names (``src/backend/utils/graph_name.c`` and the
+#: ``create_graph`` checks): 3 to 63 characters, a letter or underscore first,
+#: then letters, digits, underscores, dots or hyphens, not ending in one of ``.-``.
+_GRAPH_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{1,61}[A-Za-z0-9_]$")
+#: Labels and property names: plain identifiers, at most 63 bytes (NAMEDATALEN - 1).
+_LABEL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+def validate_graph_name(name: str) -> str:
+    """Return *name* if it is a valid AGE graph name, else raise :class:`IdentifierError`."""
+    if not isinstance(name, str) or not _GRAPH_NAME.match(name):
+        raise IdentifierError(
+            f"invalid graph name {name!r}: AGE graph names have 3 to 63 characters, "
+            "start with a letter or underscore and contain only letters, digits, "
+            "'_', '.' or '-' (not at the end)"
+        )
+    return name
+
+
+def validate_label(name: str, *, what: str = "label") -> str:
+    """Return *name* if it is a valid vertex/edge label or property name."""
+    if not isinstance(name, str) or not _LABEL.match(name) or name.startswith("_ag_"):
+        raise IdentifierError(
+            f"invalid {what} {name!r}: use 1 to 63 letters, digits or underscores, "
+            "starting with a letter or underscore (and not the reserved prefix '_ag_')"
+        )
+    return name
+
+
+def quote_ident(name: str) -> str:
+    """Double-quote an identifier that has already been validated."""
+    return '"' + name.replace('"', '""') + '"'
