@@ -50,12 +50,17 @@ ensure_venv() {
     fi
     log "creating the Python environment in $VENV (extras: $EXTRAS)"
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+    local pip_log="$VENV/pip.log"
+    pip_install() {
+        "$VENV/bin/python" -m pip install -q "$@" >>"$pip_log" 2>&1 \
+            || { cat "$pip_log" >&2; log "pip install $* failed"; return 1; }
+    }
+    pip_install --upgrade pip
     # torch first, pinned: the CPU wheel. A bare `torch` pulls a multi-GB CUDA build.
     case ",$EXTRAS," in
-        *,embeddings,*) "$VENV/bin/python" -m pip install -q "torch==2.13.0" ;;
+        *,embeddings,*) pip_install "torch==2.13.0" ;;
     esac
-    "$VENV/bin/python" -m pip install -q -e ".[$EXTRAS]"
+    pip_install -e ".[$EXTRAS]"
     echo "$want" > "$stamp"
 }
 
