@@ -34,3 +34,35 @@ class PortInUseError(ServerError):
 
 class ConnectionSetupError(TriDBError):
     """A pooled connection could not be prepared (``LOAD 'age'``, search path, types)."""
+
+
+class GraphDeclarationError(ConfigurationError):
+    """A ``GraphNode``, ``GraphEdge`` or ``graph_edge()`` declaration is invalid."""
+
+
+class CypherError(TriDBError):
+    """A Cypher query could not be built or run, or its result could not be used."""
+
+
+class AGTypeError(CypherError, ValueError):
+    """A Python value has no agtype form, or agtype text could not be decoded."""
+
+
+class VertexResolutionError(CypherError, LookupError):
+    """A vertex could not be turned into an ORM instance (unknown label, missing key)."""
+
+
+class EmbeddingError(TriDBError):
+    """Embeddings could not be computed or stored; nothing was written."""
+
+
+class ProviderError(EmbeddingError):
+    """An embedding provider is unknown, failed, or returned unusable vectors."""
+
+
+class EmbeddingDeclarationError(ConfigurationError):
+    """An ``Embedding(...)`` column declaration is inconsistent."""
+
+
+class EmbeddingSyncWarning(UserWarning):
+    """A statement changed embedding sources without recomputing the embeddings."""

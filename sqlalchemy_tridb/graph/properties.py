@@ -1,0 +1,93 @@
+"""How column values become vertex and edge properties (in SQL, inside the sync triggers).
+
+Each supported column type has a defined conversion to an agtype value, built as
+text from the row and parsed by AGE (``::ag_catalog.agtype``):
+
+==========================================  ==================================
+column type                                 property
+==========================================  ==================================
+Integer, BigInteger, SmallInteger           integer
+Float, Double, REAL                         float (``NaN``, ``Infinity`` kept)
+Numeric / Decimal (not ``asdecimal=False``)  agtype ``numeric`` (exact)
+Boolean                                     boolean
+String, Text, Unicode, Enum                 string
+UUID                                        string (canonical form)
+Date                                        string, ISO 8601 (``2024-05-01``)
+DateTime, DateTime(timezone=True), Time     string, ISO 8601
+JSON, JSONB, ARRAY of the above             map / list
+==========================================  ==================================
+
+A NULL column gives no property (Cypher's ``n.prop IS NULL`` holds).  Vectors,
+binary data and other types are not mirrored by default; naming one in
+``__graph_properties__`` is an error at class definition.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import types as sqltypes
+from sqlalchemy.sql.schema import Column
+
+from .._identifiers import quote_ident
+
+_STRINGY = (
+    sqltypes.String,
+    sqltypes.Enum,
+    sqltypes.Uuid,
+    sqltypes.Date,
+    sqltypes.DateTime,
+    sqltypes.Time,
+)
+
+
+def conversion(col_type: sqltypes.TypeEngine[object]) -> str | None:
+    """Return the conversion kind for a column type, or ``None`` if unsupported."""
+    t = col_type
+    if isinstance(t, sqltypes.TypeDecorator):
+        t = t.impl_instance
+    if isinstance(t, sqltypes.Boolean):
+        return "bool"
+    if isinstance(t, sqltypes.Integer):
+        return "int"
+    if isinstance(t, sqltypes.Float):  # before Numeric: Float subclasses it
+        return "float"
+    if isinstance(t, sqltypes.Numeric):
+        return "numeric"
+    if isinstance(t, (sqltypes.JSON, sqltypes.ARRAY)):
+        return "json"
+    if isinstance(t, _STRINGY):
+        return "json"
+    return None
+
+
+def value_sql(kind: str, ref: str) -> str:
+    """SQL text turning the column reference *ref* into agtype literal text."""
+    if kind in ("int", "bool"):
+        return f"{ref}::text"
+    if kind == "float":
+        return (
+            f"CASE WHEN {ref}::float8 IN ('NaN', 'Infinity', '-Infinity') THEN {ref}::text "
+            f"ELSE {ref}::text || '::float' END"
+        )
+    if kind == "numeric":
+        return f"{ref}::text || '::numeric'"
+    return f"to_json({ref})::text"
+
+
+def properties_sql(alias: str, props: list[tuple[str, Column[object], str]]) -> str:
+    """SQL text building the agtype map of *props* for the row *alias*.
+
+    *props* holds ``(property name, column, conversion kind)``; property names
+    are validated identifiers, so they are JSON strings without escaping.
+    """
+    if not props:
+        return "ag_catalog.agtype_build_map()"
+    parts = []
+    for name, col, kind in props:
+        ref = f"{alias}.{quote_ident(col.name)}"
+        parts.append(
+            f"CASE WHEN {ref} IS NULL THEN NULL ELSE '\"{name}\": ' || {value_sql(kind, ref)} END"
+        )
+    inner = ",\n            ".join(parts)
+    return (
+        f"('{{' || array_to_string(ARRAY[\n            {inner}], ', ') || '}}')::ag_catalog.agtype"
+    )
