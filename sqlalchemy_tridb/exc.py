@@ -66,3 +66,7 @@ class EmbeddingDeclarationError(ConfigurationError):
 
 class EmbeddingSyncWarning(UserWarning):
     """A statement changed embedding sources without recomputing the embeddings."""
+
+
+class TraversalError(ConfigurationError):
+    """A traversal was asked for with bad input: unknown label, hop count, instance or graph."""

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, cast
 
-from sqlalchemy import MetaData, Table
+from sqlalchemy import ColumnElement, MetaData, Subquery, Table
 from sqlalchemy.orm import Mapper
 from sqlalchemy.sql.schema import Column
 
@@ -174,7 +174,13 @@ def _register(cls: type) -> None:
 
 
 def _graph_of(cls: type) -> str:
-    return validate_graph_name(getattr(cls, "__graph__", None) or DEFAULT_GRAPH)
+    name = getattr(cls, "__graph__", None)
+    return validate_graph_name(DEFAULT_GRAPH if name is None else name)
+
+
+def _label_of(cls: type, attr: str, default: str) -> str:
+    name = cls.__dict__.get(attr)
+    return validate_label(default if name is None else name)
 
 
 def _props(cls: type, table: Table, exclude: set[str]) -> list[tuple[str, Column[Any], str]]:
@@ -213,7 +219,7 @@ def _node_spec(cls: type) -> NodeSpec:
     if isinstance(spec, NodeSpec):
         return spec
     table: Table = cls.__dict__["__table__"]
-    label = validate_label(cls.__dict__.get("__graph_label__") or cls.__name__)
+    label = _label_of(cls, "__graph_label__", cls.__name__)
     exclude = set(getattr(cls, "__graph_exclude__", ()))
     pk = list(table.primary_key.columns)
     if not pk:
@@ -250,6 +256,62 @@ class GraphNode:
             _node_spec(cls)  # validates names now, at class definition
             _register(cls)
 
+    # -- traversal operators (see sqlalchemy_tridb.graph.traverse) -------------
+    @classmethod
+    def reachable(
+        cls,
+        start: Any,
+        labels: str | Sequence[str],
+        *,
+        min_hops: int = 1,
+        max_hops: int = 1,
+        direction: Literal["out", "in", "both"] = "out",
+    ) -> Subquery:
+        """Rows within *min_hops*..*max_hops* of *start*: columns ``vid``, ``hops``, ``id``."""
+        from .traverse import reachable
+
+        return reachable(
+            cls, start, labels, min_hops=min_hops, max_hops=max_hops, direction=direction
+        )
+
+    @classmethod
+    def reachable_from(
+        cls,
+        start: Any,
+        labels: str | Sequence[str],
+        *,
+        min_hops: int = 1,
+        max_hops: int = 1,
+        direction: Literal["out", "in", "both"] = "out",
+    ) -> ColumnElement[bool]:
+        """A predicate for ``where()``: the row is within *min_hops*..*max_hops* of *start*."""
+        from .traverse import in_reach
+
+        reach = cls.reachable(
+            start, labels, min_hops=min_hops, max_hops=max_hops, direction=direction
+        )
+        return in_reach(cls, reach)
+
+    @classmethod
+    def neighbors_of(
+        cls,
+        start: Any,
+        labels: str | Sequence[str],
+        *,
+        direction: Literal["out", "in", "both"] = "out",
+    ) -> ColumnElement[bool]:
+        """A predicate for ``where()``: the row is a direct neighbour of *start*."""
+        return cls.reachable_from(start, labels, min_hops=1, max_hops=1, direction=direction)
+
+    @classmethod
+    def degree(
+        cls, labels: str | Sequence[str], *, direction: Literal["out", "in", "both"] = "out"
+    ) -> ColumnElement[int]:
+        """A column expression: the number of *labels* edges at each row."""
+        from .traverse import degree
+
+        return degree(cls, labels, direction=direction)
+
 
 class GraphEdge:
     """Mixin for an association class: each row is an edge carrying its columns.
@@ -270,7 +332,7 @@ class GraphEdge:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if _owns_table(cls):
-            validate_label(cls.__dict__.get("__edge_label__") or cls.__name__.upper())
+            _label_of(cls, "__edge_label__", cls.__name__.upper())
             for attr in ("__edge_source__", "__edge_target__"):
                 if not isinstance(getattr(cls, attr, None), str):
                     raise GraphDeclarationError(
@@ -344,7 +406,7 @@ def _edges_of(
     out: list[EdgeSpec] = []
     if issubclass(cls, GraphEdge):
         table: Table = cls.__dict__["__table__"]
-        label = validate_label(cls.__dict__.get("__edge_label__") or cls.__name__.upper())
+        label = _label_of(cls, "__edge_label__", cls.__name__.upper())
         source, scols = _end_columns(cls, cls.__edge_source__, by_table)
         target, tcols = _end_columns(cls, cls.__edge_target__, by_table)
         if source.graph != target.graph:

@@ -49,7 +49,8 @@ class Trigger:
             f"AS $tridb$\n{self.body}\n$tridb$",
             f"DROP TRIGGER IF EXISTS {q(self.name)} ON {_table(self.table)}",
             f"CREATE TRIGGER {q(self.name)} AFTER {self.event} ON {_table(self.table)} "
-            f"REFERENCING {self.referencing} FOR EACH STATEMENT EXECUTE FUNCTION {self.function}()",
+            + (f"REFERENCING {self.referencing} " if self.referencing else "")
+            + f"FOR EACH STATEMENT EXECUTE FUNCTION {self.function}()",
         ]
 
     def drop_sql(self) -> list[str]:
@@ -134,7 +135,17 @@ def node_triggers(node: NodeSpec) -> list[Trigger]:
         f"{insert} ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties "
         f"WHERE {lt}.properties IS DISTINCT FROM EXCLUDED.properties"
     )
+    all_ids = f"SELECT id FROM {lt}"
+    truncate = [*_detach_delete(node.graph, all_ids), f"DELETE FROM {lt}"]
     return [
+        Trigger(
+            node.table,
+            "tridb_vertex_trunc",
+            _function_name(node.table, "vertex_trunc"),
+            "TRUNCATE",
+            "",
+            _body(vars_, truncate),
+        ),
         Trigger(
             node.table,
             "tridb_vertex_ins",
@@ -241,6 +252,16 @@ def edge_triggers(edge: EdgeSpec) -> list[Trigger]:
         ),
     ]
     if edge.kind != "fk":  # FK edges go with their row's vertex (detach delete)
+        triggers.append(
+            Trigger(
+                edge.table,
+                f"tridb_edge_{slug}_trunc",
+                _function_name(edge.table, f"{slug}_trunc"),
+                "TRUNCATE",
+                "",
+                _body(vars_, [f"DELETE FROM {lt}"]),
+            )
+        )
         triggers.append(
             Trigger(
                 edge.table,

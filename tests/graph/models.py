@@ -89,3 +89,37 @@ class Tag(GraphNode, Base):
     __graph__ = GRAPH
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str]
+
+
+WALK_GRAPH = "walk_test"
+
+
+class Node(GraphNode, Base):
+    """Vertices for the traversal tests (a graph of its own)."""
+
+    __tablename__ = "node"
+    __graph__ = WALK_GRAPH
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
+class Link(GraphEdge, Base):
+    """A surrogate key, so parallel edges and self-loops are allowed."""
+
+    __tablename__ = "link"
+    __edge_label__ = "LINK"
+    __edge_source__ = "src_id"
+    __edge_target__ = "dst_id"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    src_id: Mapped[int] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"))
+    dst_id: Mapped[int] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"))
+
+
+class Other(GraphEdge, Base):
+    __tablename__ = "other"
+    __edge_label__ = "OTHER"
+    __edge_source__ = "src_id"
+    __edge_target__ = "dst_id"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    src_id: Mapped[int] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"))
+    dst_id: Mapped[int] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"))

@@ -21,10 +21,17 @@ def test_insert_gives_vertices_with_converted_properties(session: Session) -> No
         [
             City(id=1, name="Lisbon"),
             Person(
-                id=1, name="Ada", born=dt.date(1815, 12, 10),
-                seen_at=dt.datetime(2024, 5, 1, 12, 30, 15), balance=Decimal("1234.50"),
-                score=0.1, mood=Mood.happy, token=token, extra={"k": [1, "two", None]},
-                photo=b"\x00\x01", city_id=1,
+                id=1,
+                name="Ada",
+                born=dt.date(1815, 12, 10),
+                seen_at=dt.datetime(2024, 5, 1, 12, 30, 15),
+                balance=Decimal("1234.50"),
+                score=0.1,
+                mood=Mood.happy,
+                token=token,
+                extra={"k": [1, "two", None]},
+                photo=b"\x00\x01",
+                city_id=1,
             ),
             Person(id=2, name="Bob", score=float("nan")),
         ]
@@ -34,9 +41,17 @@ def test_insert_gives_vertices_with_converted_properties(session: Session) -> No
     assert set(people) == {1, 2}
     ada = people[1]
     assert ada == {
-        "id": 1, "name": "Ada", "born": "1815-12-10", "seen_at": "2024-05-01T12:30:15",
-        "balance": 1234.5, "score": 0.1, "active": True, "mood": "happy", "token": str(token),
-        "extra": {"k": [1, "two", None]}, "city_id": 1,
+        "id": 1,
+        "name": "Ada",
+        "born": "1815-12-10",
+        "seen_at": "2024-05-01T12:30:15",
+        "balance": 1234.5,
+        "score": 0.1,
+        "active": True,
+        "mood": "happy",
+        "token": str(token),
+        "extra": {"k": [1, "two", None]},
+        "city_id": 1,
     }
     assert "photo" not in ada  # excluded: binary data
     # the Decimal is stored exactly, as agtype numeric
@@ -180,9 +195,9 @@ def test_a_failed_graph_write_fails_the_flush(session: Session) -> None:
     # a vertex squatting on the id the row will need: the unique id index refuses it
     session.execute(
         text(
-            "INSERT INTO social_test.\"City\" (id, properties) VALUES "
+            'INSERT INTO social_test."City" (id, properties) VALUES '
             "(ag_catalog._graphid(ag_catalog._label_id('social_test', 'City'), 7), "
-            "'{\"id\": 7, \"squatter\": true}'::ag_catalog.agtype)"
+            '\'{"id": 7, "squatter": true}\'::ag_catalog.agtype)'
         )
     )
     session.commit()
@@ -214,3 +229,39 @@ def test_statements_per_flush_are_constant(session: Session, engine) -> None:  #
     inserts = [s for s in counts if s.startswith("INSERT")]
     assert len(inserts) <= 2  # insertmanyvalues batches; the triggers add no round trips
     assert len(vertices(session, "Person")) == 500
+
+
+INJECTION_CORPUS = [
+    "$$",
+    "$tridb$ DROP TABLE person; $tridb$",
+    "it's a 'quoted' \"string\"",
+    "back\\slash \\\\ and \\n not a newline",
+    "'); DROP TABLE person; --",
+    "}) DETACH DELETE n //",
+    "MATCH (n) DETACH DELETE n",
+    "emoji 🧪 and ümlaut, 漢字, עברית",
+    "line\nbreak\ttab\r\u0001control",
+    '{"fake": "json"}',
+    "::numeric",
+]
+
+
+def test_injection_corpus_is_stored_verbatim(session: Session) -> None:
+    session.add_all([Person(id=i, name=v) for i, v in enumerate(INJECTION_CORPUS, start=1)])
+    session.commit()
+    people = vertices(session, "Person")
+    assert {i: p["name"] for i, p in people.items()} == dict(enumerate(INJECTION_CORPUS, start=1))
+    assert session.execute(text("SELECT count(*) FROM person")).scalar_one() == len(
+        INJECTION_CORPUS
+    )
+
+
+def test_truncate_empties_the_mirror(session: Session) -> None:
+    a, b = Person(id=1, name="a"), Person(id=2, name="b")
+    a.friends.append(b)
+    session.add_all([a, b, Follows(follower=a, followee_id=2, since=dt.date(2020, 1, 1))])
+    session.commit()
+    session.execute(text("TRUNCATE person CASCADE"))
+    session.commit()
+    assert vertices(session, "Person") == {}
+    assert edges(session, "FRIEND") == set() and edges(session, "FOLLOWS") == set()

@@ -1,0 +1,159 @@
+"""Graph mirror benchmarks (issue 4), each printing ratios measured in one run.
+
+1. A flush of N GraphNode rows plus N association edges, mirror on vs mirror off
+   (the same tables with the sync triggers disabled).  Target: <= 2x.
+2. The mirror's own writes (the flush with the mirror on minus the flush with it
+   off) vs one Cypher ``CREATE`` per vertex and one ``MATCH ... CREATE`` per edge
+   (with a btree index on the matched property, the fair hand-written baseline).
+   Targets: >= 20x for vertices, >= 200x for edges.
+
+    python benchmarks/bench_graph.py            # N = 10000
+    python benchmarks/bench_graph.py --n 2000   # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+from _common import scratch_engine, timed
+from sqlalchemy import Engine, ForeignKey, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from sqlalchemy_tridb.graph import GraphEdge, GraphNode
+
+GRAPH = "bench_graph"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(GraphNode, Base):
+    __tablename__ = "person"
+    __graph__ = GRAPH
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    age: Mapped[int]
+
+
+class Follows(GraphEdge, Base):
+    __tablename__ = "follows"
+    __edge_label__ = "FOLLOWS"
+    __edge_source__ = "follower_id"
+    __edge_target__ = "followee_id"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follower_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    followee_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    since: Mapped[dt.date]
+
+
+def _flush(engine: Engine, n: int, *, mirror: bool, split: bool = False) -> tuple[float, float]:
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE person, follows CASCADE"))
+        for table in ("person", "follows"):
+            action = "ENABLE" if mirror else "DISABLE"
+            conn.execute(text(f"ALTER TABLE {table} {action} TRIGGER USER"))
+        conn.execute(text(f'DELETE FROM {GRAPH}."Person"'))
+        conn.execute(text(f'DELETE FROM {GRAPH}."FOLLOWS"'))
+    people = [Person(id=i, name=f"person {i}", age=20 + i % 50) for i in range(1, n + 1)]
+    follows = [
+        Follows(id=i, follower_id=i, followee_id=(i * 7919) % n + 1, since=dt.date(2024, 1, 1))
+        for i in range(1, n + 1)
+    ]
+    with Session(engine) as session:
+        session.add_all(people)
+        t_vertices = timed(session.flush)
+        session.add_all(follows)
+        t_edges = timed(session.flush)
+        session.commit()
+    if mirror:
+        with engine.connect() as conn:
+            nv = conn.execute(text(f'SELECT count(*) FROM {GRAPH}."Person"')).scalar_one()
+            ne = conn.execute(text(f'SELECT count(*) FROM {GRAPH}."FOLLOWS"')).scalar_one()
+        assert nv == n and ne == n, (nv, ne)
+    return t_vertices, t_edges
+
+
+def _cypher_baseline(engine: Engine, n: int, *, indexed: bool) -> tuple[float, float]:
+    graph = "bench_cypher_idx" if indexed else "bench_cypher"
+    with engine.begin() as conn:
+        conn.execute(text(f"SELECT ag_catalog.create_graph('{graph}')"))
+        conn.execute(text(f"SELECT ag_catalog.create_vlabel('{graph}', 'Person')"))
+        conn.execute(text(f"SELECT ag_catalog.create_elabel('{graph}', 'FOLLOWS')"))
+        if indexed:
+            conn.execute(
+                text(
+                    f'CREATE INDEX ON {graph}."Person" '
+                    "(ag_catalog.agtype_access_operator(properties, '\"id\"'::ag_catalog.agtype))"
+                )
+            )
+    create_v = (
+        f"SELECT * FROM ag_catalog.cypher('{graph}', $$ CREATE (:Person {{id: $id, "
+        "name: $name, age: $age}) $$, CAST(%(p)s AS ag_catalog.agtype)) AS (r ag_catalog.agtype)"
+    )
+    create_e = (
+        f"SELECT * FROM ag_catalog.cypher('{graph}', $$ MATCH (a:Person), (b:Person) "
+        "WHERE a.id = $a AND b.id = $b CREATE (a)-[:FOLLOWS {since: $since}]->(b) $$, "
+        "CAST(%(p)s AS ag_catalog.agtype)) AS (r ag_catalog.agtype)"
+    )
+    with engine.begin() as conn:
+
+        def vertices() -> None:
+            for i in range(1, n + 1):
+                params = {"id": i, "name": f"person {i}", "age": 20 + i % 50}
+                conn.exec_driver_sql(create_v, {"p": json.dumps(params)})
+
+        t_v = timed(vertices)
+        conn.execute(text(f'ANALYZE {graph}."Person"'))
+
+        def edges() -> None:
+            for i in range(1, n + 1):
+                params = {"a": i, "b": (i * 7919) % n + 1, "since": "2024-01-01"}
+                conn.exec_driver_sql(create_e, {"p": json.dumps(params)})
+
+        t_e = timed(edges)
+        count = conn.execute(text(f'SELECT count(*) FROM {graph}."FOLLOWS"')).scalar_one()
+        assert count == n, count
+    return t_v, t_e
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    n = args.n
+    with scratch_engine("bench_graph") as engine:
+        with engine.begin() as conn:
+            Base.metadata.create_all(conn)
+        _flush(engine, n, mirror=True)  # warm-up
+        on = [_flush(engine, n, mirror=True) for _ in range(args.repeat)]
+        off = [_flush(engine, n, mirror=False) for _ in range(args.repeat)]
+        on_v, on_e = min(v for v, _ in on), min(e for _, e in on)
+        off_v, off_e = min(v for v, _ in off), min(e for _, e in off)
+        print(f"flush of {n} GraphNode rows:        mirror on {on_v:.3f} s, off {off_v:.3f} s")
+        print(f"flush of {n} GraphEdge rows:        mirror on {on_e:.3f} s, off {off_e:.3f} s")
+        total_ratio = (on_v + on_e) / (off_v + off_e)
+        print(f"ratio (on / off, rows + edges):     {total_ratio:.2f}x   (target <= 2x)")
+        mirror_v, mirror_e = max(on_v - off_v, 1e-4), max(on_e - off_e, 1e-4)
+        print(
+            f"mirror's own writes:                vertices {mirror_v:.3f} s, edges {mirror_e:.3f} s"
+        )
+        print(
+            f"                                    ({n / mirror_v:,.0f} vertices/s, "
+            f"{n / mirror_e:,.0f} edges/s)"
+        )
+        for indexed in (False, True):
+            cy_v, cy_e = _cypher_baseline(engine, n, indexed=indexed)
+            kind = "with a property index" if indexed else "as AGE creates labels (no index)"
+            print(f"hand-written Cypher, {kind}:")
+            print(f"  one CREATE per vertex:            {cy_v:.3f} s ({n / cy_v:,.0f} vertices/s)")
+            print(f"  one MATCH ... CREATE per edge:    {cy_e:.3f} s ({n / cy_e:,.0f} edges/s)")
+            print(f"  speed-up of the mirror, vertices: {cy_v / mirror_v:.0f}x   (target >= 20x)")
+            print(f"  speed-up of the mirror, edges:    {cy_e / mirror_e:.0f}x   (target >= 200x)")
+
+
+if __name__ == "__main__":
+    main()
