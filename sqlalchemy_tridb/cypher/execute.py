@@ -1,0 +1,135 @@
+"""Run Cypher and turn vertices back into ORM instances.
+
+::
+
+    rows = run_cypher(session, "social", "MATCH (p:Person) WHERE p.pk = $pk RETURN p", pk=1)
+    person = resolve(session, rows[0].result, {"Person": Person})
+
+:func:`run_cypher` builds a :func:`~sqlalchemy_tridb.cypher.construct.cypher`
+FROM element and selects every column from it, so the same rules apply: the
+graph name is validated, the query is dollar-quoted, and the parameters travel
+as one bound ``agtype`` value.  :func:`resolve` maps a :class:`Vertex` to its
+ORM instance through ``Session.get`` (the identity map first, then one
+``SELECT``), reading the primary key from the vertex properties stored under
+the primary key *column* names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Row, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, class_mapper
+from sqlalchemy.orm.exc import UnmappedClassError
+from sqlalchemy.types import TypeEngine
+
+from ..exc import CypherError, VertexResolutionError
+from .agtype import Vertex
+from .construct import ColumnSpec, cypher
+
+__all__ = ["resolve", "run_cypher"]
+
+_T = TypeVar("_T")
+
+_COLUMN_MISMATCH = "return row and column definition list do not match"
+
+
+def run_cypher(
+    bind: Session | Connection,
+    graph: str,
+    query: str,
+    params: Mapping[str, Any] | None = None,
+    /,
+    *,
+    columns: Sequence[ColumnSpec] = ("result",),
+    **kwparams: Any,
+) -> Sequence[Row[Any]]:
+    """Run *query* on *graph* and return its rows, values decoded from agtype.
+
+    Parameters come as a mapping, as keywords, or both (keywords win); Cypher
+    reads them as ``$name``.  ``columns`` names the ``RETURN`` values in order
+    (one column called ``result`` by default); a parameter called ``columns``
+    must go in the mapping.  The statement runs in *bind*'s current transaction.
+    """
+    values = {**(params or {}), **kwparams}
+    from_ = cypher(graph, query, values, columns=columns)
+    try:
+        return bind.execute(select(from_)).all()
+    except DBAPIError as err:
+        if _COLUMN_MISMATCH in str(err.orig):
+            raise CypherError(
+                f"the query returns a different number of values than the {len(columns)} "
+                f"column(s) {[c.name for c in from_.c]}: pass columns=[...] with one name per "
+                "RETURN value (roll back the transaction before going on)"
+            ) from err
+        raise
+
+
+def resolve(session: Session, vertex: Vertex, classes: Mapping[str, type[_T]]) -> _T | None:
+    """Return the ORM instance *vertex* mirrors, or ``None`` if its row is gone.
+
+    *classes* maps vertex labels to mapped classes.  The primary key is read
+    from the vertex properties under the primary key column names, converted to
+    the column's Python type where agtype stored it as text (UUID, dates) and
+    looked up with :meth:`Session.get` (identity map first).
+    """
+    if not isinstance(vertex, Vertex):
+        raise VertexResolutionError(
+            f"resolve() takes a Vertex, got {type(vertex).__name__}; return the vertex itself "
+            "(RETURN n), not one of its properties"
+        )
+    try:
+        cls = classes[vertex.label]
+    except KeyError:
+        raise VertexResolutionError(
+            f"no mapped class for vertex label {vertex.label!r}; add it to classes "
+            f"(known: {sorted(classes)})"
+        ) from None
+    try:
+        mapper = class_mapper(cls)
+    except UnmappedClassError as err:
+        raise VertexResolutionError(
+            f"classes[{vertex.label!r}] is {cls!r}, which is not a mapped class; map it first"
+        ) from err
+    key: list[Any] = []
+    for col in mapper.primary_key:
+        if col.name not in vertex.properties:
+            raise VertexResolutionError(
+                f"vertex {vertex.id} ({vertex.label}) has no property {col.name!r} holding "
+                f"the primary key of {cls.__name__}; store the primary key columns as vertex "
+                "properties"
+            )
+        key.append(_coerce(vertex.properties[col.name], _python_type(col.type)))
+    return session.get(cls, key[0] if len(key) == 1 else tuple(key))
+
+
+def _python_type(type_: TypeEngine[Any]) -> type[Any] | None:
+    try:
+        return type_.python_type
+    except NotImplementedError:
+        return None
+
+
+def _coerce(value: Any, python_type: type[Any] | None) -> Any:
+    """Undo agtype's text forms: ISO-8601 strings to dates, canonical text to UUID."""
+    if python_type is None or value is None or isinstance(value, python_type):
+        return value
+    try:
+        if python_type is uuid.UUID and isinstance(value, str):
+            return uuid.UUID(value)
+        if python_type is dt.datetime and isinstance(value, str):
+            return dt.datetime.fromisoformat(value)
+        if python_type is dt.date and isinstance(value, str):
+            return dt.date.fromisoformat(value)
+        if python_type is Decimal and isinstance(value, (int, str)):
+            return Decimal(value)
+    except ValueError as err:
+        raise VertexResolutionError(
+            f"primary key value {value!r} is not a valid {python_type.__name__}"
+        ) from err
+    return value
