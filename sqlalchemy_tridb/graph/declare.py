@@ -304,6 +304,13 @@ class GraphNode:
         return cls.reachable_from(start, labels, min_hops=1, max_hops=1, direction=direction)
 
     @classmethod
+    def walk(cls, start: Any, *steps: str | tuple[str, Literal["out", "in", "both"]]) -> Subquery:
+        """Rows at the end of typed *steps* from *start*: columns ``vid``, ``paths``, ``id``."""
+        from .algorithms import walk
+
+        return walk(cls, start, *steps)
+
+    @classmethod
     def degree(
         cls, labels: str | Sequence[str], *, direction: Literal["out", "in", "both"] = "out"
     ) -> ColumnElement[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -143,7 +144,7 @@ def test_shortest_path_matches_networkx(session: Session, graph: Any, a: int, b:
     assert path.length == nx.shortest_path_length(g, a, b)
     ids = [node.id for node in path.nodes]
     assert ids[0] == a and ids[-1] == b
-    assert all(g.has_edge(x, y) for x, y in zip(ids, ids[1:], strict=False))
+    assert all(g.has_edge(x, y) for x, y in pairwise(ids))
     assert path.nodes[0] is nodes[a - 1]  # through the identity map
 
 
