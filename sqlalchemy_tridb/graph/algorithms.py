@@ -34,6 +34,7 @@ from .traverse import (
     _edge_labels,
     _int_key,
     _label_id,
+    _label_once,
     _spec_of_class,
     _walk,
     edge_steps,
@@ -71,11 +72,7 @@ def walk(target: type, start: Any, *steps: Step) -> Subquery:
     cols: list[Any] = [reach.c.vid, reach.c.paths]
     if _int_key(tspec):
         cols.append(entry_of(reach.c.vid).label("id"))
-    return (
-        select(*cols)
-        .where(label_id_of(reach.c.vid) == _label_id(tspec.graph, tspec.label))
-        .subquery("walk")
-    )
+    return select(*cols).where(label_id_of(reach.c.vid) == _label_once(tspec)).subquery("walk")
 
 
 def suggest_connections(
@@ -104,11 +101,7 @@ def suggest_connections(
     cols: list[Any] = [q.c.vid, q.c.mutual]
     if _int_key(tspec):
         cols.append(entry_of(q.c.vid).label("id"))
-    return (
-        select(*cols)
-        .where(label_id_of(q.c.vid) == _label_id(tspec.graph, tspec.label))
-        .subquery("suggested")
-    )
+    return select(*cols).where(label_id_of(q.c.vid) == _label_once(tspec)).subquery("suggested")
 
 
 def _edges_of(

@@ -68,7 +68,7 @@ def graph_edge(label: str, *, direction: Direction = "out") -> dict[str, Any]:
     return {_EDGE_KEY: EdgeMarker(label, direction)}
 
 
-@dataclass
+@dataclass(eq=False)
 class NodeSpec:
     """A mapped class mirrored as vertices."""
 
@@ -80,7 +80,7 @@ class NodeSpec:
     props: list[tuple[str, Column[Any], str]]
 
 
-@dataclass
+@dataclass(eq=False)
 class EdgeSpec:
     """Edges of one label, from one declaration (FK, secondary table or association)."""
 
@@ -107,13 +107,19 @@ class GraphRegistry:
 
     classes: list[type] = field(default_factory=list)
     ddl_installed: bool = False
+    _resolved: tuple[list[NodeSpec], list[EdgeSpec]] | None = field(default=None, repr=False)
 
     def nodes(self) -> dict[type, NodeSpec]:
         """Vertex declarations, by class."""
         return {c: _node_spec(c) for c in self.classes if issubclass(c, GraphNode)}
 
     def resolve(self) -> tuple[list[NodeSpec], list[EdgeSpec]]:
-        """Resolve every declaration (configures the mappers); validate edge ownership."""
+        """Resolve every declaration (configures the mappers); validate edge ownership.
+
+        The result is cached until another class is registered.
+        """
+        if self._resolved is not None:
+            return self._resolved
         from sqlalchemy.orm import configure_mappers
 
         configure_mappers()
@@ -145,7 +151,8 @@ class GraphRegistry:
                     "declaration (for a bidirectional relationship, mark one side only)"
                 )
             owners[key] = edge.owner
-        return list(nodes.values()), edges
+        self._resolved = (list(nodes.values()), edges)
+        return self._resolved
 
 
 def registry_for(metadata: MetaData) -> GraphRegistry:
@@ -168,6 +175,7 @@ def _register(cls: type) -> None:
     reg = registry_for(table.metadata)
     if cls not in reg.classes:
         reg.classes.append(cls)
+        reg._resolved = None
     from .ddl import install_ddl
 
     install_ddl(table.metadata, reg)

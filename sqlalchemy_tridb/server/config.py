@@ -14,6 +14,19 @@ SUITES: Mapping[str, int] = {"trixie": 17, "sid": 18}
 DEFAULT_PORT = 54329
 
 
+def _default_home() -> Path:
+    """``.tridb`` in the nearest folder upwards that has one with a server in it, else here.
+
+    So a command run from a sub-folder of the project finds the project's server
+    instead of making a second one.
+    """
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / ".tridb" / "server.json").is_file():
+            return folder / ".tridb"
+    return here / ".tridb"
+
+
 def _default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "sqlalchemy-tridb"
@@ -28,7 +41,7 @@ class ServerConfig:
     ========================  =============================  =======================
     field                     environment                    default
     ========================  =============================  =======================
-    ``home``                  ``TRIDB_HOME``                 ``./.tridb``
+    ``home``                  ``TRIDB_HOME``                 ``.tridb`` (see below)
     ``port``                  ``TRIDB_PORT``                 54329, or a free port
     ``suite``                 ``TRIDB_SUITE``                ``trixie``
     ``pg_major``              ``TRIDB_PG_MAJOR``             the suite's (17 on trixie)
@@ -37,12 +50,15 @@ class ServerConfig:
     ``backend``               ``TRIDB_BACKEND``              ``auto`` (host, then chroot)
     ========================  =============================  =======================
 
+    The default ``home`` is the ``.tridb`` folder of the nearest folder upwards
+    from the current one that has a server in it, else ``./.tridb``.
+
     ``port`` given explicitly (argument or ``TRIDB_PORT``) is a requirement: if it
     is taken, :class:`~sqlalchemy_tridb.exc.PortInUseError` is raised.  Left to the
     default, a free port is chosen instead and remembered for later starts.
     """
 
-    home: Path = field(default_factory=lambda: Path(".tridb"))
+    home: Path = field(default_factory=_default_home)
     port: int | None = None
     suite: str = "trixie"
     pg_major: int | None = None
