@@ -1,4 +1,10 @@
-"""Autogenerate filters that hide AGE's internal schemas and tables."""
+"""Autogenerate filters that hide AGE's internal schemas and tables.
+
+With ``ag_catalog`` on the ``search_path`` (the ``tridb`` engine plugin puts it
+there), PostgreSQL reports ``ag_graph`` and ``ag_label`` as tables of the default
+schema; with ``include_schemas=True`` Alembic also sees ``ag_catalog`` and one
+schema per graph.  None of them belong to the user's models.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,9 @@ from typing import Any
 
 #: Schemas that belong to the extensions, never to the user's models.
 INTERNAL_SCHEMAS = frozenset({"ag_catalog"})
-#: Table names AGE creates in every graph's schema.
-INTERNAL_TABLES = frozenset({"_ag_label_vertex", "_ag_label_edge"})
+#: AGE's catalog tables (visible through the search path) and the parent label
+#: tables AGE creates in every graph's schema.
+INTERNAL_TABLES = frozenset({"ag_graph", "ag_label", "_ag_label_vertex", "_ag_label_edge"})
 
 
 def _is_age(name: str | None, schema: str | None, graph_schemas: frozenset[str]) -> bool:
@@ -24,8 +31,10 @@ def include_name(
     graph_schemas: frozenset[str] = frozenset(),
 ) -> bool:
     """Alembic ``include_name`` hook: skip AGE's schemas and label tables."""
-    schema = parent_names.get("schema_name") if type_ != "schema" else name
-    return not _is_age(name if type_ != "schema" else None, schema, graph_schemas)
+    if type_ == "schema":
+        return not _is_age(None, name, graph_schemas)
+    schema = parent_names.get("schema_name")
+    return not _is_age(name if type_ == "table" else None, schema, graph_schemas)
 
 
 def include_object(
@@ -40,4 +49,5 @@ def include_object(
     """Alembic ``include_object`` hook: skip AGE's schemas, label tables and their indexes."""
     table = getattr(obj, "table", None)
     schema = getattr(obj, "schema", None) or getattr(table, "schema", None)
-    return not _is_age(name if type_ == "table" else None, schema, graph_schemas)
+    table_name = name if type_ == "table" else getattr(table, "name", None)
+    return not _is_age(table_name, schema, graph_schemas)

@@ -4,25 +4,56 @@ Relational rows, pgvector embeddings and an Apache AGE property graph in one
 database, kept in step by the SQLAlchemy ORM.  Importing this package is cheap
 and has no side effects: no torch, no global listeners.
 
->>> from sqlalchemy import create_engine
->>> from sqlalchemy_tridb import setup_engine
->>> engine = create_engine("postgresql+psycopg://...", plugins=["tridb"])  # doctest: +SKIP
+::
+
+    from sqlalchemy import create_engine, select
+    from sqlalchemy_tridb import Embedding, GraphNode, install_embedding_sync
+
+    class Product(GraphNode, Base):
+        __tablename__ = "product"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str]
+        embedding: Mapped[list[float] | None] = Embedding(source="name", provider="minilm")
+
+    engine = create_engine(url, plugins=["tridb"])   # LOAD 'age', search path, vector types
+    Base.metadata.create_all(engine)                 # tables, vector indexes, graph, labels
+    install_embedding_sync(Session)                  # embeddings computed on flush
+    session.scalars(Product.nearest("wireless headphones", k=5))
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .cypher import AGType as AGType
+from .cypher import Edge as Edge
+from .cypher import Path as Path
+from .cypher import Vertex as Vertex
+from .cypher import cypher as cypher
+from .cypher import resolve as resolve
+from .cypher import run_cypher as run_cypher
 from .engine import ConnectionSetup as ConnectionSetup
 from .engine import TriDBPlugin as TriDBPlugin
 from .engine import prepare_dbapi_connection as prepare_dbapi_connection
 from .engine import setup_engine as setup_engine
+from .exc import AGTypeError as AGTypeError
 from .exc import ConfigurationError as ConfigurationError
 from .exc import ConnectionSetupError as ConnectionSetupError
+from .exc import CypherError as CypherError
+from .exc import EmbeddingDeclarationError as EmbeddingDeclarationError
+from .exc import EmbeddingError as EmbeddingError
+from .exc import GraphDeclarationError as GraphDeclarationError
 from .exc import IdentifierError as IdentifierError
+from .exc import ProviderError as ProviderError
 from .exc import ServerError as ServerError
 from .exc import ServerUnavailableError as ServerUnavailableError
+from .exc import TraversalError as TraversalError
 from .exc import TriDBError as TriDBError
+from .exc import VertexResolutionError as VertexResolutionError
+from .graph import GraphEdge as GraphEdge
+from .graph import GraphNode as GraphNode
+from .graph import graph_edge as graph_edge
+from .graph import registry_for as registry_for
 from .info import server_versions as server_versions
 
 try:
@@ -31,16 +62,35 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "AGType",
+    "AGTypeError",
     "ConfigurationError",
     "ConnectionSetup",
     "ConnectionSetupError",
+    "CypherError",
+    "Edge",
+    "EmbeddingDeclarationError",
+    "EmbeddingError",
+    "GraphDeclarationError",
+    "GraphEdge",
+    "GraphNode",
     "IdentifierError",
+    "Path",
+    "ProviderError",
     "ServerError",
     "ServerUnavailableError",
+    "TraversalError",
     "TriDBError",
     "TriDBPlugin",
+    "Vertex",
+    "VertexResolutionError",
     "__version__",
+    "cypher",
+    "graph_edge",
     "prepare_dbapi_connection",
+    "registry_for",
+    "resolve",
+    "run_cypher",
     "server_versions",
     "setup_engine",
 ]

@@ -70,3 +70,7 @@ class EmbeddingSyncWarning(UserWarning):
 
 class TraversalError(ConfigurationError):
     """A traversal was asked for with bad input: unknown label, hop count, instance or graph."""
+
+
+class MigrationError(TriDBError):
+    """An Alembic migration of tridb objects could not be generated or run."""

@@ -109,6 +109,14 @@ class GraphRegistry:
     ddl_installed: bool = False
     _resolved: tuple[list[NodeSpec], list[EdgeSpec]] | None = field(default=None, repr=False)
 
+    def classes_by_label(self, graph: str | None = None) -> dict[str, type]:
+        """``{vertex label: mapped class}``, e.g. for :func:`sqlalchemy_tridb.cypher.resolve`."""
+        return {
+            spec.label: cls
+            for cls, spec in self.nodes().items()
+            if graph is None or spec.graph == graph
+        }
+
     def nodes(self) -> dict[type, NodeSpec]:
         """Vertex declarations, by class."""
         return {c: _node_spec(c) for c in self.classes if issubclass(c, GraphNode)}

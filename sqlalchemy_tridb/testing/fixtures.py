@@ -90,10 +90,13 @@ def _null_pool() -> Any:
     return NullPool
 
 
+_templates = itertools.count()
+
+
 def template_name(prefix: str = "tridb_tpl") -> str:
-    """A template name unique to this process (xdist workers run side by side)."""
+    """A template name unique to this process and call (xdist workers run side by side)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    return f"{prefix}_{worker}_{os.getpid()}"
+    return f"{prefix}_{worker}_{os.getpid()}_{next(_templates)}"
 
 
 def tridb_database_factory(

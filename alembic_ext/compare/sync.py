@@ -1,0 +1,130 @@
+"""The sync triggers of mirrored tables (``pg_trigger`` / ``pg_proc``).
+
+A table's trigger set is up to date when it has exactly the declared trigger
+names, each calling the declared function, on the declared event, with the
+declared body (``pg_proc.prosrc``).  Otherwise the old set is dropped (its
+statements read back with ``pg_get_functiondef`` / ``pg_get_triggerdef``, so the
+downgrade restores it) and the new one created.  Creations come after the
+tables and labels; drops before anything else.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from alembic.util import PriorityDispatchResult
+
+from sqlalchemy_tridb._identifiers import quote_ident as q
+from sqlalchemy_tridb.graph.sync import Trigger
+
+from ..declared import declared_syncs, metadatas
+from ..inspect import DbTrigger, sync_triggers
+from ..operations import CreateGraphSyncOp, DropGraphSyncOp
+
+if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
+    from alembic.operations.ops import UpgradeOps
+
+__all__ = ["compare_syncs", "create_statements", "drop_statements", "same"]
+
+
+def _bare(function: str) -> str:
+    name = function.removesuffix("()").rsplit(".", 1)[-1]
+    return name.strip('"')
+
+
+def same(declared: list[Trigger], found: dict[str, DbTrigger]) -> bool:
+    """Whether the triggers *found* in the database are the *declared* ones."""
+    if {t.name for t in declared} != set(found):
+        return False
+    for t in declared:
+        db = found[t.name]
+        if db.source != f"\n{t.body}\n" or _bare(db.function) != _bare(t.function):
+            return False
+        if f" AFTER {t.event} ON " not in db.triggerdef:
+            return False
+    return True
+
+
+def create_statements(triggers: list[Trigger]) -> list[str]:
+    """The statements creating *triggers* (functions first)."""
+    return [s for t in triggers for s in t.create_sql()]
+
+
+def drop_statements(triggers: list[Trigger]) -> list[str]:
+    """The statements dropping *triggers* and their functions."""
+    return [s for t in triggers for s in t.drop_sql()]
+
+
+def _db_create(found: dict[str, DbTrigger]) -> list[str]:
+    out: list[str] = []
+    for t in found.values():
+        out += [
+            t.functiondef.strip(),
+            f"DROP TRIGGER IF EXISTS {q(t.name)} ON {q(t.schema)}.{q(t.table)}",
+            t.triggerdef,
+        ]
+    return out
+
+
+def _db_drop(found: dict[str, DbTrigger]) -> list[str]:
+    out: list[str] = []
+    for t in found.values():
+        out += [
+            f"DROP TRIGGER IF EXISTS {q(t.name)} ON {q(t.schema)}.{q(t.table)}",
+            f"DROP FUNCTION IF EXISTS {t.function}",
+        ]
+    return out
+
+
+def _included(autogen_context: AutogenContext, schema: str | None, name: str) -> bool:
+    """Whether the user's ``include_name`` / ``include_object`` keep this table."""
+    if not autogen_context.run_name_filters(name, "table", {"schema_name": schema}):
+        return False
+    table = autogen_context.table_key_to_table.get(f"{schema}.{name}" if schema else name)
+    return table is None or autogen_context.run_object_filters(table, name, "table", False, None)
+
+
+def compare_syncs(
+    autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
+) -> PriorityDispatchResult:
+    """Schema-level comparator."""
+    conn = autogen_context.connection
+    assert conn is not None
+    default = conn.dialect.default_schema_name
+    declared: dict[tuple[str, str], list[Trigger]] = {
+        (s or default or "public", t): trig
+        for (s, t), trig in declared_syncs(metadatas(autogen_context.metadata)).items()
+        if (None if s in (None, default) else s) in schemas
+    }
+    found = {
+        key: trig
+        for key, trig in sync_triggers(conn).items()
+        if (None if key[0] == default else key[0]) in schemas
+    }
+    drops, creates = [], []
+    for key in sorted(set(declared) | set(found)):
+        schema = None if key[0] == default else key[0]
+        if not _included(autogen_context, schema, key[1]):
+            continue
+        want, have = declared.get(key), found.get(key, {})
+        if want is not None and same(want, have):
+            continue
+        if have:
+            drops.append(
+                DropGraphSyncOp(
+                    key[1], _db_drop(have), reverse_statements=_db_create(have), schema=schema
+                )
+            )
+        if want is not None:
+            creates.append(
+                CreateGraphSyncOp(
+                    key[1],
+                    create_statements(want),
+                    reverse_statements=drop_statements(want),
+                    schema=schema,
+                )
+            )
+    upgrade_ops.ops[0:0] = drops
+    upgrade_ops.ops.extend(creates)
+    return PriorityDispatchResult.CONTINUE

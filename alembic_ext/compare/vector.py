@@ -1,0 +1,154 @@
+"""Vector columns and their HNSW / IVFFlat indexes.
+
+Alembic compares an index by its columns only; this comparator also compares
+the access method, the operator class of each element and the ``WITH``
+parameters of ``hnsw`` / ``ivfflat`` indexes, and turns a change into a drop and
+a create.  A change of a vector column's dimension gets ``USING NULL`` (stored
+vectors cannot be cast to another dimension), a comment saying they must be
+recomputed and, for ``Embedding`` columns, a backfill step; so does a new
+embedding column on a table that already exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from alembic.operations import ops
+from alembic.util import PriorityDispatchResult
+from sqlalchemy import Column, Index, Table
+
+from sqlalchemy_tridb.vector.spec import spec_of
+
+from ..declared import is_pgvector_type
+from ..operations import AlterVectorColumnOp, BackfillEmbeddingsOp
+
+if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
+
+__all__ = ["VECTOR_METHODS", "attribute_path", "compare_vector_table", "index_signature"]
+
+#: The access methods pgvector adds.
+VECTOR_METHODS = frozenset({"hnsw", "ivfflat"})
+
+
+def _opts(index: Index) -> dict[str, Any]:
+    return dict(index.dialect_options["postgresql"]._non_defaults)
+
+
+def _element_keys(index: Index) -> list[str]:
+    keys = []
+    for expr in index.expressions:
+        key = getattr(expr, "name", None) or getattr(expr, "key", None) or str(expr)
+        keys.append(str(key))
+    return keys
+
+
+def _norm_ops(name: str | None) -> str | None:
+    # *_l2_ops is the default operator class of every pgvector type; PostgreSQL
+    # does not report a default one, so treat naming it as leaving it out
+    return None if name is None or name.endswith("_l2_ops") else name
+
+
+def index_signature(index: Index, *, reflected: bool) -> tuple[Any, ...] | None:
+    """``(method, operator classes, WITH)`` of a vector index, else ``None``."""
+    opts = _opts(index)
+    method = str(opts.get("using") or "").lower()
+    if method not in VECTOR_METHODS:
+        return None
+    ops_by_key: dict[str, str] = dict(opts.get("ops") or {})
+    if reflected:
+        opclasses = [_norm_ops(o) for o in ops_by_key.values()]
+        opclasses += [None] * (len(index.expressions) - len(opclasses))
+    else:
+        opclasses = [_norm_ops(ops_by_key.get(k)) for k in _element_keys(index)]
+    with_ = {str(k): str(v) for k, v in dict(opts.get("with") or {}).items()}
+    return method, tuple(opclasses), tuple(sorted(with_.items()))
+
+
+def attribute_path(column: Column[Any]) -> str | None:
+    """``"module:Class.attr"`` of the mapped attribute of *column*, if one is mapped."""
+    try:
+        from sqlalchemy.orm.mapper import _all_registries
+    except ImportError:  # pragma: no cover - SQLAlchemy internals moved
+        return None
+    for reg in list(_all_registries()):
+        for mapper in list(reg.mappers):
+            if mapper.local_table is not column.table:
+                continue
+            for prop in mapper.column_attrs:
+                if column in prop.columns:
+                    cls = mapper.class_
+                    return f"{cls.__module__}:{cls.__qualname__}.{prop.key}"
+    return None
+
+
+def _indexes_touched(modify_ops: ops.ModifyTableOps) -> set[str]:
+    return {
+        str(o.index_name)
+        for o in modify_ops.ops
+        if isinstance(o, (ops.CreateIndexOp, ops.DropIndexOp))
+    }
+
+
+def _compare_indexes(
+    modify_ops: ops.ModifyTableOps, conn_table: Table, metadata_table: Table
+) -> None:
+    touched = _indexes_touched(modify_ops)
+    found = {str(i.name): i for i in conn_table.indexes}
+    for index in metadata_table.indexes:
+        name = str(index.name)
+        if name in touched or name not in found:
+            continue
+        want = index_signature(index, reflected=False)
+        have = index_signature(found[name], reflected=True)
+        if (want is None and have is None) or want == have:
+            continue
+        drop = ops.DropIndexOp.from_index(found[name])
+        if not drop.kw.get("postgresql_include", True):
+            del drop.kw["postgresql_include"]  # reflection noise: an empty INCLUDE list
+        modify_ops.ops.append(drop)
+        modify_ops.ops.append(ops.CreateIndexOp.from_index(index))
+
+
+def _compare_columns(modify_ops: ops.ModifyTableOps, metadata_table: Table) -> None:
+    out: list[ops.MigrateOperation] = []
+    for op in modify_ops.ops:
+        column: Column[Any] | None = None
+        if isinstance(op, ops.AlterColumnOp) and op.modify_type is not None:
+            if not (is_pgvector_type(op.modify_type) or is_pgvector_type(op.existing_type)):
+                out.append(op)
+                continue
+            out.append(AlterVectorColumnOp.from_alter(op))
+            column = metadata_table.c.get(op.column_name)
+        elif isinstance(op, ops.AddColumnOp) and spec_of(op.column) is not None:
+            out.append(op)
+            column = op.column
+        else:
+            out.append(op)
+            continue
+        if column is not None and spec_of(column) is not None:
+            out.append(
+                BackfillEmbeddingsOp(
+                    metadata_table.name,
+                    column.name,
+                    attribute=attribute_path(column),
+                    schema=modify_ops.schema,
+                )
+            )
+    modify_ops.ops[:] = out
+
+
+def compare_vector_table(
+    autogen_context: AutogenContext,
+    modify_ops: ops.ModifyTableOps,
+    schema: str | None,
+    tname: str,
+    conn_table: Table | None,
+    metadata_table: Table | None,
+) -> PriorityDispatchResult:
+    """Table-level comparator (existing tables only)."""
+    if conn_table is None or metadata_table is None:
+        return PriorityDispatchResult.CONTINUE
+    _compare_indexes(modify_ops, conn_table, metadata_table)
+    _compare_columns(modify_ops, metadata_table)
+    return PriorityDispatchResult.CONTINUE

@@ -1,0 +1,7 @@
+"""The errors of :mod:`alembic_ext` (all derive from ``sqlalchemy_tridb.exc.TriDBError``)."""
+
+from __future__ import annotations
+
+from sqlalchemy_tridb.exc import MigrationError as MigrationError
+
+__all__ = ["MigrationError"]

@@ -1,0 +1,88 @@
+"""Read the database state: extensions, AGE graphs and labels, sync triggers.
+
+Each reader runs one catalog query and returns plain, normalized values, so the
+comparators diff sets and tuples, never catalog rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+__all__ = [
+    "DbTrigger",
+    "age_installed",
+    "extensions",
+    "graph_labels",
+    "graphs",
+    "sync_triggers",
+]
+
+#: The prefix of every trigger the graph mirror installs.
+TRIGGER_PREFIX = "tridb_"
+
+
+@dataclass(frozen=True)
+class DbTrigger:
+    """A sync trigger found in the database, with what it takes to recreate and drop it."""
+
+    schema: str
+    table: str
+    name: str
+    function: str  # regprocedure text, e.g. ``tridb_person_vertex_ins()``
+    source: str  # pg_proc.prosrc: the function body
+    triggerdef: str  # pg_get_triggerdef()
+    functiondef: str  # pg_get_functiondef()
+
+
+def extensions(conn: Connection) -> set[str]:
+    """Names of the installed extensions."""
+    return set(conn.scalars(text("SELECT extname FROM pg_catalog.pg_extension")))
+
+
+def age_installed(conn: Connection) -> bool:
+    """Whether AGE's catalog exists in this database."""
+    return conn.scalar(text("SELECT to_regclass('ag_catalog.ag_graph') IS NOT NULL")) is True
+
+
+def graphs(conn: Connection) -> set[str]:
+    """Names of the AGE graphs (empty without AGE)."""
+    if not age_installed(conn):
+        return set()
+    return {str(n) for n in conn.scalars(text("SELECT name::text FROM ag_catalog.ag_graph"))}
+
+
+def graph_labels(conn: Connection) -> set[tuple[str, str, str]]:
+    """``(graph, label, kind)`` of every user label (AGE's own ``_ag_label_*`` left out)."""
+    if not age_installed(conn):
+        return set()
+    rows = conn.execute(
+        text(
+            "SELECT g.name::text, l.name::text, l.kind::text FROM ag_catalog.ag_label l "
+            "JOIN ag_catalog.ag_graph g ON g.graphid = l.graph "
+            "WHERE l.name::text NOT LIKE '\\_ag\\_label\\_%'"
+        )
+    )
+    return {(g, lbl, kind) for g, lbl, kind in rows}
+
+
+def sync_triggers(conn: Connection) -> dict[tuple[str, str], dict[str, DbTrigger]]:
+    """The ``tridb_*`` triggers of every table, by ``(schema, table)`` and trigger name."""
+    rows = conn.execute(
+        text(
+            "SELECT n.nspname, c.relname, t.tgname, p.oid::regprocedure::text, p.prosrc, "
+            "pg_catalog.pg_get_triggerdef(t.oid), pg_catalog.pg_get_functiondef(p.oid) "
+            "FROM pg_catalog.pg_trigger t "
+            "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid "
+            "WHERE NOT t.tgisinternal AND t.tgname LIKE 'tridb\\_%' "
+            "ORDER BY n.nspname, c.relname, t.tgname"
+        )
+    )
+    out: dict[tuple[str, str], dict[str, DbTrigger]] = {}
+    for row in rows:
+        trig = DbTrigger(*row)
+        out.setdefault((trig.schema, trig.table), {})[trig.name] = trig
+    return out

@@ -1,0 +1,184 @@
+"""The Alembic plugin: ``setup(plugin)`` registers the comparators, per level.
+
+Published under the ``alembic.plugins`` entry point as ``tridb``; enable it in
+``env.py`` next to Alembic's own comparators::
+
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        autogenerate_plugins=["alembic.autogenerate.*", "tridb"],
+    )
+
+Without the entry point (an older install, a vendored copy), call
+:func:`register` in ``env.py`` first.  :func:`configure_options` returns the
+``configure()`` keywords that work either way.
+
+Levels used:
+
+``autogenerate`` (first)
+    hides AGE's schemas and tables from this run and renders pgvector types
+    with their import (chained in front of the user's hooks);
+``schema`` (last, after Alembic's tables)
+    graphs and labels, then sync triggers, then extensions -- each placing its
+    operations where dependencies need them;
+``table`` (last)
+    vector index changes, vector dimension changes and embedding backfills.
+
+Alembic imports this module (through the entry point) while it is itself being
+imported, so it imports nothing from Alembic at module level: ``setup()``
+registers the operations and the comparators import their modules when called.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+from .filters import include_name, include_object
+from .render import chain_render_item
+
+if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
+    from alembic.operations.ops import ModifyTableOps, UpgradeOps
+    from alembic.runtime.plugins import Plugin
+    from alembic.util import PriorityDispatchResult
+    from sqlalchemy import Table
+
+__all__ = ["PLUGIN_NAME", "configure_options", "register", "setup"]
+
+#: The plugin's name in ``autogenerate_plugins`` (and of its entry point).
+PLUGIN_NAME = "tridb"
+
+
+def _graph_schemas(autogen_context: AutogenContext) -> frozenset[str]:
+    from sqlalchemy import text
+
+    from .inspect import age_installed
+
+    conn = autogen_context.connection
+    if conn is None or not age_installed(conn):
+        return frozenset()
+    rows = conn.scalars(text("SELECT namespace::regnamespace::text FROM ag_catalog.ag_graph"))
+    return frozenset(str(r).strip('"') for r in rows)
+
+
+def prepare(autogen_context: AutogenContext, upgrade_ops: UpgradeOps) -> PriorityDispatchResult:
+    """Autogenerate-level: install this run's filters and type renderer."""
+    import pgvector.sqlalchemy  # noqa: F401  (vector columns reflect as their real types)
+    from alembic.util import PriorityDispatchResult
+
+    from . import operations  # noqa: F401  (renderers)
+
+    schemas = _graph_schemas(autogen_context)
+    autogen_context._name_filters.append(functools.partial(include_name, graph_schemas=schemas))
+    autogen_context._object_filters.append(functools.partial(include_object, graph_schemas=schemas))
+    opts = autogen_context.opts
+    opts["render_item"] = chain_render_item(opts.get("render_item"))
+    return PriorityDispatchResult.CONTINUE
+
+
+def compare_graphs(
+    autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
+) -> PriorityDispatchResult:
+    """Schema level: graphs and labels (:mod:`alembic_ext.compare.graphs`)."""
+    from .compare.graphs import compare_graphs as compare
+
+    return compare(autogen_context, upgrade_ops, schemas)
+
+
+def compare_syncs(
+    autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
+) -> PriorityDispatchResult:
+    """Schema level: sync triggers (:mod:`alembic_ext.compare.sync`)."""
+    from .compare.sync import compare_syncs as compare
+
+    return compare(autogen_context, upgrade_ops, schemas)
+
+
+def compare_extensions(
+    autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
+) -> PriorityDispatchResult:
+    """Schema level: extensions (:mod:`alembic_ext.compare.extensions`)."""
+    from .compare.extensions import compare_extensions as compare
+
+    return compare(autogen_context, upgrade_ops, schemas)
+
+
+def compare_vector_table(
+    autogen_context: AutogenContext,
+    modify_ops: ModifyTableOps,
+    schema: str | None,
+    tname: str,
+    conn_table: Table | None,
+    metadata_table: Table | None,
+) -> PriorityDispatchResult:
+    """Table level: vector indexes and columns (:mod:`alembic_ext.compare.vector`)."""
+    from .compare.vector import compare_vector_table as compare
+
+    return compare(autogen_context, modify_ops, schema, tname, conn_table, metadata_table)
+
+
+def setup(plugin: Plugin) -> None:
+    """Register the operations and the comparators (Alembic calls this for the entry point)."""
+    from alembic.util import DispatchPriority
+
+    from . import operations  # noqa: F401  (op.create_graph & co., for the migration files)
+
+    plugin.add_autogenerate_comparator(prepare, "autogenerate", priority=DispatchPriority.FIRST)
+    for fn, element in (
+        (compare_graphs, "graphs"),
+        (compare_syncs, "graph_syncs"),
+        (compare_extensions, "extensions"),
+    ):
+        plugin.add_autogenerate_comparator(
+            fn, "schema", element, qualifier="postgresql", priority=DispatchPriority.LAST
+        )
+    plugin.add_autogenerate_comparator(
+        compare_vector_table,
+        "table",
+        "vector_indexes",
+        qualifier="postgresql",
+        priority=DispatchPriority.LAST,
+    )
+
+
+def register(name: str = PLUGIN_NAME) -> None:
+    """Register the plugin by hand (the entry point does it when installed); idempotent."""
+    import contextlib
+    import sys
+
+    from alembic.runtime.plugins import Plugin
+
+    # ValueError: already registered (by the entry point, or an earlier call)
+    with contextlib.suppress(ValueError):
+        Plugin.setup_plugin_from_module(sys.modules[__name__], name)
+    from . import operations  # noqa: F401
+
+
+def configure_options(**user: Any) -> dict[str, Any]:
+    """``context.configure()`` keywords enabling the plugin, merged with the user's.
+
+    Registers the plugin if needed, adds ``"tridb"`` to ``autogenerate_plugins``
+    and chains :func:`alembic_ext.include_name` / ``include_object`` and the
+    pgvector ``render_item`` with any the user passes.
+    """
+    register()
+    opts = dict(user)
+    plugins = list(opts.get("autogenerate_plugins") or ["alembic.autogenerate.*"])
+    if PLUGIN_NAME not in plugins:
+        plugins.append(PLUGIN_NAME)
+    opts["autogenerate_plugins"] = plugins
+    opts["render_item"] = chain_render_item(opts.get("render_item"))
+    user_name, user_object = opts.get("include_name"), opts.get("include_object")
+
+    def name_filter(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+        ok = include_name(name, type_, parent_names)
+        return ok and (user_name is None or bool(user_name(name, type_, parent_names)))
+
+    def object_filter(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
+        ok = include_object(obj, name, type_, reflected, other)
+        return ok and (user_object is None or bool(user_object(obj, name, type_, reflected, other)))
+
+    opts["include_name"] = name_filter
+    opts["include_object"] = object_filter
+    return opts
