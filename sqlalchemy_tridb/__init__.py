@@ -7,9 +7,9 @@ and has no side effects: no torch, no global listeners.
 ::
 
     from sqlalchemy import create_engine, select
-    from sqlalchemy_tridb import Embedding, GraphNode, install_embedding_sync
+    from sqlalchemy_tridb import Embedding, EmbeddingSearchMixin, GraphNode, install_embedding_sync
 
-    class Product(GraphNode, Base):
+    class Product(GraphNode, EmbeddingSearchMixin, Base):
         __tablename__ = "product"
         id: Mapped[int] = mapped_column(primary_key=True)
         name: Mapped[str]
@@ -32,6 +32,11 @@ from .cypher import Vertex as Vertex
 from .cypher import cypher as cypher
 from .cypher import resolve as resolve
 from .cypher import run_cypher as run_cypher
+from .embedding import CallableProvider as CallableProvider
+from .embedding import DeterministicProvider as DeterministicProvider
+from .embedding import EmbeddingProvider as EmbeddingProvider
+from .embedding import SentenceTransformerProvider as SentenceTransformerProvider
+from .embedding import providers as providers
 from .engine import ConnectionSetup as ConnectionSetup
 from .engine import TriDBPlugin as TriDBPlugin
 from .engine import prepare_dbapi_connection as prepare_dbapi_connection
@@ -42,6 +47,7 @@ from .exc import ConnectionSetupError as ConnectionSetupError
 from .exc import CypherError as CypherError
 from .exc import EmbeddingDeclarationError as EmbeddingDeclarationError
 from .exc import EmbeddingError as EmbeddingError
+from .exc import EmbeddingSyncWarning as EmbeddingSyncWarning
 from .exc import GraphDeclarationError as GraphDeclarationError
 from .exc import IdentifierError as IdentifierError
 from .exc import ProviderError as ProviderError
@@ -55,6 +61,19 @@ from .graph import GraphNode as GraphNode
 from .graph import graph_edge as graph_edge
 from .graph import registry_for as registry_for
 from .info import server_versions as server_versions
+from .vector import HNSW as HNSW
+from .vector import Distance as Distance
+from .vector import Embedding as Embedding
+from .vector import EmbeddingSearchMixin as EmbeddingSearchMixin
+from .vector import EmbeddingSync as EmbeddingSync
+from .vector import IVFFlat as IVFFlat
+from .vector import SearchSettings as SearchSettings
+from .vector import apply_search_settings as apply_search_settings
+from .vector import backfill as backfill
+from .vector import hybrid_search as hybrid_search
+from .vector import install_embedding_sync as install_embedding_sync
+from .vector import nearest as nearest
+from .vector import stale_rows as stale_rows
 
 try:
     __version__ = version("sqlalchemy-tridb")
@@ -62,21 +81,33 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "HNSW",
     "AGType",
     "AGTypeError",
+    "CallableProvider",
     "ConfigurationError",
     "ConnectionSetup",
     "ConnectionSetupError",
     "CypherError",
+    "DeterministicProvider",
+    "Distance",
     "Edge",
+    "Embedding",
     "EmbeddingDeclarationError",
     "EmbeddingError",
+    "EmbeddingProvider",
+    "EmbeddingSearchMixin",
+    "EmbeddingSync",
+    "EmbeddingSyncWarning",
     "GraphDeclarationError",
     "GraphEdge",
     "GraphNode",
+    "IVFFlat",
     "IdentifierError",
     "Path",
     "ProviderError",
+    "SearchSettings",
+    "SentenceTransformerProvider",
     "ServerError",
     "ServerUnavailableError",
     "TraversalError",
@@ -85,12 +116,19 @@ __all__ = [
     "Vertex",
     "VertexResolutionError",
     "__version__",
+    "apply_search_settings",
+    "backfill",
     "cypher",
     "graph_edge",
+    "hybrid_search",
+    "install_embedding_sync",
+    "nearest",
     "prepare_dbapi_connection",
+    "providers",
     "registry_for",
     "resolve",
     "run_cypher",
     "server_versions",
     "setup_engine",
+    "stale_rows",
 ]

@@ -1,0 +1,94 @@
+"""The provider protocol, result validation and the callable wrapper.
+
+A provider has a ``name``, a ``dimension`` and ``embed(texts)``, which turns a
+batch of texts into a ``float32`` array of shape ``(len(texts), dimension)``::
+
+    class Upper:
+        name = "upper"
+        dimension = 3
+
+        def embed(self, texts):
+            return np.array([[len(t), t.count(" "), 1.0] for t in texts], np.float32)
+
+An optional ``batch_size`` attribute caps how many texts one call receives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from ..exc import ProviderError
+
+__all__ = ["CallableProvider", "EmbeddingProvider", "Vectors", "as_vectors"]
+
+#: What ``embed`` returns: one float32 row per text.
+Vectors = npt.NDArray[np.float32]
+
+
+@runtime_checkable
+class EmbeddingProvider(Protocol):
+    """Anything with a name, a dimension and a batch ``embed`` call."""
+
+    @property
+    def name(self) -> str:
+        """A short name for messages and the registry."""
+        ...
+
+    @property
+    def dimension(self) -> int:
+        """The length of every vector ``embed`` returns."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Embed *texts* into an array of shape ``(len(texts), dimension)``."""
+        ...
+
+
+def as_vectors(raw: Any, *, count: int, dimension: int, what: str) -> Vectors:
+    """Check a provider's result and return it as a C-contiguous float32 array.
+
+    *what* names the provider and the columns, for the error message.
+    """
+    try:
+        arr = np.asarray(raw, dtype=np.float32)
+    except (TypeError, ValueError) as err:
+        raise ProviderError(f"{what}: the provider returned no array of numbers ({err})") from err
+    if arr.shape != (count, dimension):
+        raise ProviderError(
+            f"{what}: expected vectors of shape ({count}, {dimension}), got {arr.shape}; "
+            "fix the provider or declare the column with the provider's dimension"
+        )
+    finite = np.isfinite(arr).all(axis=1)
+    if not finite.all():
+        bad = int(np.flatnonzero(~finite)[0])
+        raise ProviderError(
+            f"{what}: vector {bad} of {count} contains NaN or Inf; "
+            "check the provider (and the text it got) before flushing again"
+        )
+    return np.ascontiguousarray(arr)
+
+
+@dataclass(frozen=True)
+class CallableProvider:
+    """Wrap any ``fn(texts) -> array`` as a provider.
+
+    >>> p = CallableProvider(lambda ts: [[1.0, 0.0]] * len(ts), name="const", dimension=2)
+    >>> p.embed(["a", "b"]).shape
+    (2, 2)
+    """
+
+    fn: Callable[[Sequence[str]], Any]
+    name: str
+    dimension: int
+    batch_size: int | None = None
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Call the wrapped function and check its result."""
+        return as_vectors(
+            self.fn(list(texts)), count=len(texts), dimension=self.dimension, what=self.name
+        )

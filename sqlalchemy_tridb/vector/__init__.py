@@ -1,0 +1,48 @@
+"""Embedding columns kept in step on flush, and similarity search in ORM queries.
+
+>>> from sqlalchemy_tridb.vector import Embedding, HNSW, install_embedding_sync, nearest
+>>> # class Product(Base):
+>>> #     embedding: Mapped[list[float] | None] = Embedding(source="{name}: {description}")
+>>> # sync = install_embedding_sync(Session)
+>>> # session.scalars(nearest(Product.embedding, "wireless headphones", k=5))
+
+See ``docs/embeddings.md``.
+"""
+
+from __future__ import annotations
+
+from .backfill import backfill as backfill
+from .backfill import stale_rows as stale_rows
+from .column import Embedding as Embedding
+from .comparator import EmbeddingComparator as EmbeddingComparator
+from .compute import embedding_attributes as embedding_attributes
+from .hybrid import hybrid_search as hybrid_search
+from .index import HNSW as HNSW
+from .index import IVFFlat as IVFFlat
+from .operators import Distance as Distance
+from .search import EmbeddingSearchMixin as EmbeddingSearchMixin
+from .search import SearchSettings as SearchSettings
+from .search import apply_search_settings as apply_search_settings
+from .search import nearest as nearest
+from .spec import EmbeddingSpec as EmbeddingSpec
+from .sync import EmbeddingSync as EmbeddingSync
+from .sync import install_embedding_sync as install_embedding_sync
+
+__all__ = [
+    "HNSW",
+    "Distance",
+    "Embedding",
+    "EmbeddingComparator",
+    "EmbeddingSearchMixin",
+    "EmbeddingSpec",
+    "EmbeddingSync",
+    "IVFFlat",
+    "SearchSettings",
+    "apply_search_settings",
+    "backfill",
+    "embedding_attributes",
+    "hybrid_search",
+    "install_embedding_sync",
+    "nearest",
+    "stale_rows",
+]

@@ -1,0 +1,124 @@
+"""``Embedding(...)``: a declarative pgvector column that knows where its text comes from.
+
+::
+
+    class Product(Base):
+        __tablename__ = "product"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str]
+        description: Mapped[str | None]
+        embedding: Mapped[list[float] | None] = Embedding(
+            source="{name}: {description}", provider="all-MiniLM-L6-v2", index=HNSW(m=16)
+        )
+
+The column type is pgvector's own ``VECTOR(dim)`` (or ``HALFVEC(dim)``), so Alembic
+renders it as usual; the spec lives in ``Column.info``; the index is an ``Index``
+in the table's MetaData, created when the column joins its table (also through
+mixins, inheritance and columns added to an existing class).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Column, Table, event
+from sqlalchemy.orm import ColumnProperty, MappedColumn, MapperProperty
+
+from ..embedding import DEFAULT_MODEL, EmbeddingProvider, resolve_provider
+from ..exc import EmbeddingDeclarationError, ProviderError
+from .comparator import EmbeddingComparator
+from .index import HNSW, IndexSpec, build_index, check_index
+from .operators import Distance
+from .sources import as_source
+from .spec import INFO_KEY, EmbeddingSpec, OnEmpty, spec_of
+
+__all__ = ["Embedding", "EmbeddingColumn"]
+
+_DEFAULT_INDEX = HNSW()
+
+
+def _dimension(provider: str | EmbeddingProvider, dim: int | None) -> int:
+    try:
+        known = resolve_provider(provider).dimension
+    except ProviderError:
+        if dim is None or not isinstance(provider, str):
+            raise EmbeddingDeclarationError(
+                f"cannot learn the dimension of provider {provider!r}: register it before "
+                "declaring the column, or pass dim="
+            ) from None
+        return dim  # a name registered later; checked at the first flush
+    if dim is not None and dim != known:
+        raise EmbeddingDeclarationError(
+            f"dim={dim} but provider {provider!r} makes {known}-dimension vectors: "
+            "drop dim= or pick a matching provider"
+        )
+    return known
+
+
+class EmbeddingColumn(MappedColumn[Any]):
+    """A ``mapped_column`` whose attribute gets :class:`EmbeddingComparator`.
+
+    Copies for mixins and inheritance keep the class (``MappedColumn._copy``).
+    """
+
+    @property
+    def mapper_property_to_assign(self) -> MapperProperty[Any] | None:
+        """The column property, always built here so it carries the comparator."""
+        prop = super().mapper_property_to_assign
+        if prop is None:
+            prop = ColumnProperty(self.column, attribute_options=self._attribute_options)
+        if isinstance(prop, ColumnProperty):
+            prop.comparator_factory = EmbeddingComparator
+        return prop
+
+
+def _on_attach(column: Column[Any], table: Any) -> None:
+    spec = spec_of(column)
+    if spec is not None and spec.index is not None and isinstance(table, Table):
+        build_index(spec.index, column, table, distance=spec.distance, halfvec=spec.halfvec)
+
+
+def Embedding(
+    source: str | Sequence[str] | Callable[[Any], str | None],
+    *,
+    provider: str | EmbeddingProvider = DEFAULT_MODEL,
+    dim: int | None = None,
+    distance: Distance | str = Distance.COSINE,
+    index: IndexSpec | None = _DEFAULT_INDEX,
+    halfvec: bool = False,
+    on_empty: OnEmpty = "null",
+    separator: str = "\n",
+    watch: Sequence[str] | None = None,
+    batch_size: int | None = None,
+    **column_kw: Any,
+) -> MappedColumn[Any]:
+    """Declare an embedding column (see the module docstring).
+
+    ``dim`` defaults to the provider's; ``index`` is ``HNSW()`` unless told
+    (``IVFFlat(lists=...)`` or ``None``); other keywords go to ``mapped_column``.
+    """
+    try:
+        dist = Distance(distance)
+    except ValueError:
+        choices = ", ".join(d.value for d in Distance)
+        raise EmbeddingDeclarationError(f"distance={distance!r}: choose one of {choices}") from None
+    if on_empty not in ("null", "keep", "error"):
+        raise EmbeddingDeclarationError(f"on_empty={on_empty!r}: choose null, keep or error")
+    size = _dimension(provider, dim)
+    check_index(index, dim=size, distance=dist, halfvec=halfvec)
+    spec = EmbeddingSpec(
+        source=as_source(source, separator=separator, watch=watch),
+        provider=provider,
+        dim=size,
+        distance=dist,
+        index=index,
+        halfvec=halfvec,
+        on_empty=on_empty,
+        batch_size=batch_size,
+    )
+    info = {**column_kw.pop("info", {}), INFO_KEY: spec}
+    column_kw.setdefault("nullable", True)
+    mc = EmbeddingColumn(spec.vector_type(), info=info, **column_kw)
+    event.listen(mc.column, "after_parent_attach", _on_attach, propagate=True)
+    return mc

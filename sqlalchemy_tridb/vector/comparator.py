@@ -1,0 +1,90 @@
+"""The ORM comparator of an embedding attribute: distances to a vector *or a text*.
+
+A text is embedded with the column's own provider::
+
+    select(Product).order_by(Product.embedding.cosine_distance("wireless headphones"))
+    select(Product.name, Product.embedding.similarity(vec).label("score"))
+    select(Product).where(Product.embedding.l2_distance(vec) < 0.5)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Float, Select, literal, literal_column, type_coerce
+from sqlalchemy.orm import ColumnProperty
+
+from .operators import (
+    COSINE_DISTANCE,
+    L1_DISTANCE,
+    L2_DISTANCE,
+    NEGATIVE_INNER_PRODUCT,
+    Distance,
+)
+from .spec import EmbeddingSpec, spec_of
+
+if TYPE_CHECKING:
+    from .search import SearchSettings
+
+__all__ = ["EmbeddingComparator", "similarity_from_distance"]
+
+
+def similarity_from_distance(distance: Distance, d: ColumnElement[Any]) -> ColumnElement[float]:
+    """A score where higher is more similar: ``1 - cos``, ``-(<#>)`` or ``1 / (1 + d)``."""
+    one = literal_column("1.0", Float)
+    if distance is Distance.COSINE:
+        return type_coerce(one - d, Float)
+    if distance is Distance.INNER_PRODUCT:
+        return -d
+    return type_coerce(one / (one + d), Float)
+
+
+class EmbeddingComparator(ColumnProperty.Comparator[Any]):
+    """Comparator for ``Embedding(...)`` attributes."""
+
+    @property
+    def spec(self) -> EmbeddingSpec:
+        """The column's :class:`EmbeddingSpec`."""
+        found = spec_of(self.prop.columns[0])
+        assert found is not None
+        return found
+
+    def vector(self, query: object) -> ColumnElement[Any]:
+        """*query* as a bound vector; a ``str`` is embedded with the column's provider."""
+        value = self.spec.embed_query(query, str(self.prop)) if isinstance(query, str) else query
+        return literal(value, type_=self.prop.columns[0].type)
+
+    def _op(self, glyph: str, other: object) -> ColumnElement[float]:
+        return self.__clause_element__().op(glyph, return_type=Float)(self.vector(other))
+
+    def cosine_distance(self, other: object) -> ColumnElement[float]:
+        """Cosine distance (``<=>``), 0 for the same direction."""
+        return self._op(COSINE_DISTANCE, other)
+
+    def l2_distance(self, other: object) -> ColumnElement[float]:
+        """Euclidean distance (``<->``)."""
+        return self._op(L2_DISTANCE, other)
+
+    def max_inner_product(self, other: object) -> ColumnElement[float]:
+        """Negative inner product (``<#>``): smaller is nearer, as pgvector orders it."""
+        return self._op(NEGATIVE_INNER_PRODUCT, other)
+
+    def l1_distance(self, other: object) -> ColumnElement[float]:
+        """Taxicab distance (``<+>``)."""
+        return self._op(L1_DISTANCE, other)
+
+    def distance(self, other: object) -> ColumnElement[float]:
+        """The distance the column was declared (and indexed) with."""
+        return self._op(self.spec.distance.glyph, other)
+
+    def similarity(self, other: object) -> ColumnElement[float]:
+        """A score, higher is more similar, derived from the declared distance."""
+        return similarity_from_distance(self.spec.distance, self.distance(other))
+
+    def nearest(
+        self, query: object, k: int = 10, *, settings: SearchSettings | None = None
+    ) -> Select[Any]:
+        """``select(Model)`` of the *k* nearest rows; see :func:`nearest`."""
+        from .search import nearest
+
+        return nearest(self, query, k=k, settings=settings)

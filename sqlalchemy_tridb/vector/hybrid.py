@@ -1,0 +1,92 @@
+"""Hybrid search: PostgreSQL full text and vector similarity, fused by reciprocal rank.
+
+One query: the ``candidates`` nearest rows by vector (index-ordered) and the
+``candidates`` best rows by ``ts_rank_cd``, full-outer-joined on the primary
+key, scored ``1/(rrf_k + rank_vector) + 1/(rrf_k + rank_text)``::
+
+    stmt = hybrid_search(Product.embedding, "noise cancelling headphones",
+                         text=[Product.name, Product.description], k=10)
+    for product, score in session.execute(stmt):
+        ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, Select, func, literal, select
+
+from ..exc import ConfigurationError
+from .search import _comparator
+
+__all__ = ["hybrid_search"]
+
+
+def _document(text: Any, language: str) -> ColumnElement[Any]:
+    columns = list(text) if isinstance(text, Sequence) else [text]
+    if len(columns) == 1 and getattr(columns[0].type, "__visit_name__", "") == "TSVECTOR":
+        return columns[0]  # type: ignore[no-any-return]
+    joined = func.concat_ws(" ", *columns)
+    return func.to_tsvector(literal(language).cast(_regconfig()), joined)
+
+
+def _regconfig() -> Any:
+    from sqlalchemy.dialects.postgresql import REGCONFIG
+
+    return REGCONFIG
+
+
+def hybrid_search(
+    attribute: Any,
+    query: str,
+    *,
+    text: Any,
+    k: int = 10,
+    candidates: int = 40,
+    rrf_k: int = 60,
+    language: str = "english",
+    where: Any = None,
+) -> Select[Any]:
+    """``select(Model, score)`` of the *k* best rows by reciprocal rank fusion.
+
+    *text* is a ``TSVECTOR`` column, or one or more text columns (joined and
+    passed to ``to_tsvector``; index that expression for large tables).
+    *where* filters both candidate lists.
+    """
+    comparator = _comparator(attribute)
+    mapper = comparator._parententity.mapper
+    if len(mapper.primary_key) != 1:
+        raise ConfigurationError("hybrid_search needs a single-column primary key")
+    entity = comparator._parententity.entity
+    pk = getattr(entity, mapper.get_property_by_column(mapper.primary_key[0]).key)
+    distance = comparator.distance(query)
+    tsquery = func.websearch_to_tsquery(literal(language).cast(_regconfig()), query)
+    document = _document(text, language)
+    text_rank = func.ts_rank_cd(document, tsquery)
+
+    semantic = select(pk.label("id"), func.row_number().over(order_by=distance).label("rank"))
+    keyword = select(
+        pk.label("id"), func.row_number().over(order_by=text_rank.desc()).label("rank")
+    )
+    keyword = keyword.where(document.op("@@")(tsquery))
+    if where is not None:
+        semantic, keyword = semantic.where(where), keyword.where(where)
+    sem = semantic.order_by(distance).limit(candidates).cte("semantic")
+    kw = keyword.order_by(text_rank.desc()).limit(candidates).cte("keyword")
+
+    def part(rank: Any) -> ColumnElement[float]:
+        return func.coalesce(1.0 / (rrf_k + rank), 0.0)
+
+    score = (part(sem.c.rank) + part(kw.c.rank)).cast(Float).label("score")
+    fused = (
+        select(func.coalesce(sem.c.id, kw.c.id).label("id"), score)
+        .select_from(sem.join(kw, sem.c.id == kw.c.id, full=True))
+        .subquery("fused")
+    )
+    return (
+        select(entity, fused.c.score)
+        .join(fused, pk == fused.c.id)
+        .order_by(fused.c.score.desc(), pk)
+        .limit(k)
+    )

@@ -1,0 +1,65 @@
+"""The frozen configuration of one embedding column, kept in ``Column.info``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Column
+from sqlalchemy.types import TypeEngine
+
+from ..embedding import EmbeddingProvider, Vectors, as_vectors, resolve_provider
+from ..exc import ProviderError
+from .index import IndexSpec
+from .operators import Distance
+from .sources import Source
+
+__all__ = ["INFO_KEY", "EmbeddingSpec", "OnEmpty", "spec_of"]
+
+#: The ``Column.info`` key that marks an embedding column and holds its spec.
+INFO_KEY = "tridb.embedding"
+
+#: What an empty or ``None`` source does: store NULL, keep the old vector, or raise.
+OnEmpty = Literal["null", "keep", "error"]
+
+
+@dataclass(frozen=True)
+class EmbeddingSpec:
+    """Everything ``Embedding(...)`` was told about one column."""
+
+    source: Source
+    provider: str | EmbeddingProvider
+    dim: int
+    distance: Distance = Distance.COSINE
+    index: IndexSpec | None = None
+    halfvec: bool = False
+    on_empty: OnEmpty = "null"
+    batch_size: int | None = None
+
+    def resolve(self) -> EmbeddingProvider:
+        """The provider instance (a registered name is looked up now)."""
+        return resolve_provider(self.provider)
+
+    def vector_type(self) -> TypeEngine[Any]:
+        """Pgvector's ``VECTOR(dim)`` or ``HALFVEC(dim)``."""
+        from pgvector.sqlalchemy import HALFVEC, VECTOR
+
+        return HALFVEC(self.dim) if self.halfvec else VECTOR(self.dim)
+
+    def embed_query(self, text: str, where: str) -> Vectors:
+        """Embed one query text with this column's provider."""
+        provider = self.resolve()
+        try:
+            raw = provider.embed([text])
+        except ProviderError:
+            raise
+        except Exception as err:  # any provider failure becomes a typed error
+            raise ProviderError(f"{where}: provider {provider.name!r} failed ({err})") from err
+        return as_vectors(raw, count=1, dimension=self.dim, what=where).reshape(self.dim)
+
+
+def spec_of(column: Any) -> EmbeddingSpec | None:
+    """The spec of an embedding column, or ``None`` for any other column."""
+    info = column.info if isinstance(column, Column) or hasattr(column, "info") else {}
+    found = info.get(INFO_KEY)
+    return found if isinstance(found, EmbeddingSpec) else None

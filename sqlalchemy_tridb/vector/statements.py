@@ -1,0 +1,138 @@
+"""ORM statements that skip flush events: ``session.execute(insert/update(...))``.
+
+Handled in ``do_orm_execute`` (by :func:`install_embedding_sync`):
+
+* ORM bulk INSERT / UPDATE with a list of parameter dicts
+  (``session.execute(insert(Product), [{...}, ...])``): vectors are computed into
+  the dicts, one provider call per provider;
+* ``update(Product).where(...).values(name="...")``: when the values give every
+  source as a literal, the vector is computed once and added to the values;
+  otherwise (SQL expressions, callable sources, some sources missing) the
+  vector is set to NULL in the same statement and an
+  :class:`~sqlalchemy_tridb.exc.EmbeddingSyncWarning` says to run ``backfill()``.
+
+Core statements on the table (``insert(Product.__table__)``) executed through
+the session only get the warning; on a bare ``Connection`` nothing can see
+them.  Rows left NULL are found and fixed by :func:`~.backfill.backfill`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import BindParameter, Table
+from sqlalchemy.orm import ORMExecuteState
+
+from ..embedding import EmbeddingProvider
+from ..exc import EmbeddingSyncWarning
+from .compute import EmbeddingAttribute, Plan, compute, embedding_attributes, params_plan
+from .sources import CallableSource
+from .spec import EmbeddingSpec, spec_of
+
+__all__ = ["prepare_statement"]
+
+Resolve = Callable[[EmbeddingSpec], EmbeddingProvider]
+
+
+def _warn(labels: list[str], why: str) -> None:
+    names = ", ".join(dict.fromkeys(labels))
+    warnings.warn(
+        f"{names}: {why}; run sqlalchemy_tridb.vector.backfill(session, <attribute>) "
+        "to compute the missing embeddings",
+        EmbeddingSyncWarning,
+        stacklevel=6,
+    )
+
+
+def _statement_values(stmt: Any) -> dict[str, Any]:
+    # ``ValuesBase._values`` is private, but no public API lists what ``.values()`` set;
+    # read defensively: an unknown shape means "nothing to embed"
+    values: Mapping[Any, Any] = getattr(stmt, "_values", None) or {}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        name = key if isinstance(key, str) else getattr(key, "key", str(key))
+        out[name] = value.value if isinstance(value, BindParameter) else _Expr
+    return out
+
+
+class _Expr:
+    """Marks a value that is an SQL expression (unknown until the row is written)."""
+
+
+def _run(plan: Plan, resolve: Resolve) -> None:
+    plan.apply(compute(plan.jobs, resolve=resolve))
+
+
+def _prepare_values(
+    state: ORMExecuteState, attrs: tuple[EmbeddingAttribute, ...], resolve: Resolve
+) -> None:
+    values = _statement_values(state.statement)
+    if not values:
+        return
+    row = {k: v for k, v in values.items() if v is not _Expr}
+    plan, stale = Plan(), []
+    for attr in attrs:
+        if attr.key in values or not any(w in values for w in attr.watch):
+            continue
+        source = attr.spec.source
+        complete = state.is_insert or all(w in row for w in attr.watch)  # INSERT: missing = NULL
+        if not isinstance(source, CallableSource) and complete:
+            plan.add_text(row, attr, source.text_from(row.get))
+        else:
+            plan.nulls.append((row, attr))
+            stale.append(attr.label)
+    if not plan:
+        return
+    _run(plan, resolve)
+    added = {a.key: row[a.key] for a in attrs if a.key in row and a.key not in values}
+    state.statement = state.statement.values(**added)  # type: ignore[attr-defined]
+    if stale:
+        _warn(
+            stale,
+            "the statement changes their sources in a way the ORM cannot embed, "
+            "so they were set to NULL",
+        )
+
+
+def prepare_statement(state: ORMExecuteState, resolve: Resolve) -> None:
+    """Fill in embeddings for an ORM INSERT/UPDATE; warn about Core ones."""
+    mapper = state.bind_mapper if state.is_orm_statement else None
+    if mapper is None:
+        _check_core(state)
+        return
+    attrs = embedding_attributes(mapper)
+    if not attrs:
+        return
+    params = state.parameters
+    if getattr(state.statement, "_multi_values", None):
+        labels = [a.label for a in attrs]
+        _warn(labels, "a multi-row insert().values([...]) is not embedded")
+        return
+    if isinstance(params, Mapping) and params and not state.is_update:
+        params = [params]  # one row given as a dict
+    if isinstance(params, list) and params:
+        rows = [dict(p) for p in params]
+        plan, stale = params_plan(attrs, rows, insert=state.is_insert)
+        if plan:
+            _run(plan, resolve)
+            one_row = isinstance(state.parameters, Mapping)
+            state.parameters = rows[0] if one_row else rows
+        if stale:
+            _warn(
+                stale,
+                "a callable source or a partial update cannot be embedded from "
+                "statement parameters, so they were set to NULL",
+            )
+        return
+    _prepare_values(state, attrs, resolve)
+
+
+def _check_core(state: ORMExecuteState) -> None:
+    table = getattr(state.statement, "table", None)
+    if not isinstance(table, Table):
+        return
+    labels = [f"{table.name}.{c.name}" for c in table.columns if spec_of(c) is not None]
+    if labels:
+        _warn(labels, "a Core INSERT/UPDATE on the table bypasses the embedding sync")

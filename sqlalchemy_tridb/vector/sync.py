@@ -1,0 +1,116 @@
+"""Keep embedding columns in step on flush: :func:`install_embedding_sync` and its handle.
+
+::
+
+    Session = sessionmaker(engine)
+    sync = install_embedding_sync(Session)     # or a Session, a Session subclass
+    ...
+    sync.remove()
+
+On ``before_flush`` the new objects, and the dirty ones whose source attributes
+changed, get their vectors computed (one provider call per provider per
+batch, validated) before any SQL, so the INSERT/UPDATE already carries them.
+On ``do_orm_execute`` ORM INSERT/UPDATE statements get vectors (see
+:mod:`.statements`) and queries from :func:`~.search.nearest` get their
+``SET LOCAL`` search settings.
+
+AsyncSession: pass the ``AsyncSession`` itself, or the ``async_sessionmaker``
+(its ``sync_session_class`` is replaced by a subclass that carries the listeners,
+restored by ``remove()``), or install on your own ``Session`` subclass and give
+it as ``async_sessionmaker(engine, sync_session_class=MySession)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from ..embedding import EmbeddingProvider
+from .compute import compute, plan_objects
+from .search import SEARCH_OPTION, SearchSettings, apply_search_settings
+from .spec import EmbeddingSpec
+from .statements import prepare_statement
+
+__all__ = ["EmbeddingSync", "install_embedding_sync"]
+
+
+def _resolve(spec: EmbeddingSpec) -> EmbeddingProvider:
+    return spec.resolve()
+
+
+@dataclass
+class EmbeddingSync:
+    """The handle :func:`install_embedding_sync` returns; :meth:`remove` undoes it."""
+
+    target: Any
+    statements: bool = True
+    _restore: tuple[Any, Any] | None = field(default=None, repr=False)
+    _listening: Any = field(default=None, repr=False)
+
+    def before_flush(self, session: Session, flush_context: Any, instances: Any) -> None:
+        """Compute embeddings for the flush; raise before any SQL if one fails."""
+        plan = plan_objects(list(session.new), list(session.dirty))
+        if plan:
+            plan.apply(compute(plan.jobs, resolve=_resolve))
+
+    def do_orm_execute(self, state: ORMExecuteState) -> None:
+        """Apply search settings to queries; embed ORM INSERT/UPDATE statements."""
+        if state.is_select:
+            settings = state.execution_options.get(SEARCH_OPTION)
+            if isinstance(settings, SearchSettings):
+                conn = state.session.connection(bind_arguments=state.bind_arguments)
+                apply_search_settings(conn, settings)
+        elif self.statements and (state.is_insert or state.is_update):
+            prepare_statement(state, _resolve)
+
+    def install(self) -> EmbeddingSync:
+        """Listen on the target (idempotent)."""
+        target = self._listening = self._listening or self._listen_target()
+        if not event.contains(target, "before_flush", self.before_flush):
+            event.listen(target, "before_flush", self.before_flush)
+            event.listen(target, "do_orm_execute", self.do_orm_execute)
+        return self
+
+    def remove(self) -> None:
+        """Stop listening (and restore an async_sessionmaker's class)."""
+        target = self._listening
+        if target is not None and event.contains(target, "before_flush", self.before_flush):
+            event.remove(target, "before_flush", self.before_flush)
+            event.remove(target, "do_orm_execute", self.do_orm_execute)
+        if self._restore is not None:
+            maker, previous = self._restore
+            maker.kw["sync_session_class"] = previous
+            self._restore = None
+        self._listening = None
+
+    def __enter__(self) -> EmbeddingSync:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+    def _listen_target(self) -> Any:
+        target = self.target
+        sync_session = getattr(target, "sync_session", None)
+        if isinstance(sync_session, Session):  # an AsyncSession
+            return sync_session
+        kw = getattr(target, "kw", None)
+        if type(target).__name__ == "async_sessionmaker" and isinstance(kw, dict):
+            if self._restore is None:
+                previous = kw.get("sync_session_class") or Session
+                kw["sync_session_class"] = type("EmbeddingSyncSession", (previous,), {})
+                self._restore = (target, previous)
+            return kw["sync_session_class"]
+        return target
+
+
+def install_embedding_sync(target: Any, *, statements: bool = True) -> EmbeddingSync:
+    """Install the embedding sync on a sessionmaker, Session (class) or AsyncSession (maker).
+
+    ``statements=False`` leaves ORM INSERT/UPDATE statements alone (search
+    settings still apply).
+    """
+    return EmbeddingSync(target, statements).install()
