@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Table, event
+from sqlalchemy import DDL, Column, MetaData, Table, event
 from sqlalchemy.orm import ColumnProperty, MappedColumn, MapperProperty
 
 from ..embedding import DEFAULT_MODEL, EmbeddingProvider, resolve_provider
@@ -73,10 +73,23 @@ class EmbeddingColumn(MappedColumn[Any]):
         return prop
 
 
+_EXTENSION_KEY = "tridb.vector_extension"
+
+
+def _ensure_extension(metadata: MetaData) -> None:
+    """Have ``create_all`` run ``CREATE EXTENSION IF NOT EXISTS vector`` first (once)."""
+    if not metadata.info.get(_EXTENSION_KEY):
+        ddl = DDL("CREATE EXTENSION IF NOT EXISTS vector")  # type: ignore[no-untyped-call]
+        event.listen(metadata, "before_create", ddl)
+        metadata.info[_EXTENSION_KEY] = True
+
+
 def _on_attach(column: Column[Any], table: Any) -> None:
     spec = spec_of(column)
-    if spec is not None and spec.index is not None and isinstance(table, Table):
-        build_index(spec.index, column, table, distance=spec.distance, halfvec=spec.halfvec)
+    if spec is not None and isinstance(table, Table):
+        _ensure_extension(table.metadata)
+        if spec.index is not None:
+            build_index(spec.index, column, table, distance=spec.distance, halfvec=spec.halfvec)
 
 
 def Embedding(

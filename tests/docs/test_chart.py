@@ -1,0 +1,26 @@
+"""The benchmark chart in the docs is drawn from benchmarks/results.json and up to date."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_chart_matches_results() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from benchmark_chart import render
+    finally:
+        sys.path.pop(0)
+    data = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+    svg = render(data["results"])
+    assert svg == (ROOT / "docs" / "img" / "benchmarks.svg").read_text(), (
+        "run: python scripts/benchmark_chart.py"
+    )
+    assert svg.count("<rect ") == len(data["results"]) + 1
+    assert subprocess.run([sys.executable, "-c", "import xml.dom.minidom as m; "
+                           f"m.parse({str(ROOT / 'docs/img/benchmarks.svg')!r})"]).returncode == 0  # fmt: skip
