@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,5 +21,6 @@ def test_chart_matches_results() -> None:
         "run: python scripts/benchmark_chart.py"
     )
     assert svg.count("<rect ") == len(data["results"]) + 1
-    assert subprocess.run([sys.executable, "-c", "import xml.dom.minidom as m; "
-                           f"m.parse({str(ROOT / 'docs/img/benchmarks.svg')!r})"]).returncode == 0  # fmt: skip
+    from xml.dom import minidom
+
+    minidom.parseString(svg)  # well-formed
