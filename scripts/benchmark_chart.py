@@ -16,7 +16,7 @@ WIDTH, LEFT, BAR, GAP, TOP = 860, 400, 22, 14, 40
 
 
 def _x(ratio: float, scale_max: float) -> float:
-    return LEFT + (WIDTH - LEFT - 40) * math.log10(max(ratio, 1.0)) / math.log10(scale_max)
+    return LEFT + (WIDTH - LEFT - 80) * math.log10(max(ratio, 1.0)) / math.log10(scale_max)
 
 
 def render(results: list[dict[str, object]]) -> str:
