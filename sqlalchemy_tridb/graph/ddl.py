@@ -29,6 +29,16 @@ def _lit(name: str) -> str:
     return "'" + name + "'"
 
 
+#: AGE 1.8's create_graph / create_vlabel name ``graphid_ops`` unqualified, so
+#: ``ag_catalog`` must be on the search path while they run: append it for the
+#: rest of the transaction if the connection set-up did not.
+_AG_PATH = (
+    "IF NOT 'ag_catalog' = ANY (current_schemas(false)) THEN "
+    "PERFORM set_config('search_path', current_setting('search_path') || ', ag_catalog', true); "
+    "END IF;"
+)
+
+
 def _index_name(label: str, suffix: str) -> str:
     name = f"{label}_tridb_{suffix}"
     if len(name) > 63:
@@ -85,7 +95,8 @@ class DropSync(CreateSync):
 @compiles(CreateGraph)
 def _create_graph(element: CreateGraph, compiler: DDLCompiler, **kw: Any) -> str:
     return (
-        "DO $tridb$ BEGIN IF NOT EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = "
+        f"DO $tridb$ BEGIN {_AG_PATH} "
+        "IF NOT EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = "
         f"{_lit(element.name)}) THEN PERFORM ag_catalog.create_graph({_lit(element.name)}); "
         "END IF; END $tridb$"
     )
@@ -106,10 +117,16 @@ def _create_label(element: CreateLabel, compiler: DDLCompiler, **kw: Any) -> str
     fn = "create_vlabel" if element.kind == "v" else "create_elabel"
     table = f"{q(g)}.{q(lbl)}"
     stmts = [
+        _AG_PATH,
         "IF NOT EXISTS (SELECT 1 FROM ag_catalog.ag_label l JOIN ag_catalog.ag_graph g "
         f"ON l.graph = g.graphid WHERE g.name = {_lit(g)} AND l.name = {_lit(lbl)}) THEN "
         f"PERFORM ag_catalog.{fn}({_lit(g)}, {_lit(lbl)}); END IF;",
-        f"CREATE UNIQUE INDEX IF NOT EXISTS {q(_index_name(lbl, 'id'))} ON {table} (id);",
+        # AGE 1.8 makes a unique id index itself ("<label>_pkey"); 1.5 makes none
+        "IF NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
+        "i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = "
+        f"{_lit(table)}::regclass AND i.indisunique AND i.indnatts = 1 AND a.attname = 'id') "
+        f"THEN CREATE UNIQUE INDEX IF NOT EXISTS {q(_index_name(lbl, 'id'))} ON {table} (id); "
+        "END IF;",
     ]
     if element.kind == "e":
         stmts += [

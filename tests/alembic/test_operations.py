@@ -33,7 +33,9 @@ CASES: list[tuple[MigrateOperation, str, str, list[str]]] = [
         "op.create_graph('social')",
         "op.drop_graph('social')",
         [
-            "DO $tridb$ BEGIN IF NOT EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = "
+            "DO $tridb$ BEGIN IF NOT 'ag_catalog' = ANY (current_schemas(false)) THEN "
+            "PERFORM set_config('search_path', current_setting('search_path') || ', ag_catalog', "
+            "true); END IF; IF NOT EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = "
             "'social') THEN PERFORM ag_catalog.create_graph('social'); END IF; END $tridb$;"
         ],
     ),

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from sqlalchemy_tridb import ConnectionSetupError, setup_engine
 from sqlalchemy_tridb.engine import TriDBPlugin
+from sqlalchemy_tridb.graph import CreateGraph
 
 
 def _assert_prepared(conn: Connection) -> None:
@@ -31,9 +32,9 @@ def _assert_prepared(conn: Connection) -> None:
 
 @pytest.fixture
 def graph_url(tridb_url: str) -> str:
-    engine = create_engine(tridb_url)
+    engine = create_engine(tridb_url)  # no tridb set-up: the DDL must cope (AGE 1.8)
     with engine.begin() as conn:
-        conn.execute(text("SELECT ag_catalog.create_graph('conn_graph')"))
+        conn.execute(CreateGraph("conn_graph"))
     engine.dispose()
     return tridb_url
 
