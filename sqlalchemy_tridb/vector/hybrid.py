@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, func, literal, select
+from sqlalchemy import ColumnElement, Float, Select, Text, func, literal, select
+from sqlalchemy.dialects.postgresql import TSQUERY
 
 from ..exc import ConfigurationError
 from .search import _comparator
@@ -47,13 +48,20 @@ def hybrid_search(
     rrf_k: int = 60,
     language: str = "english",
     where: Any = None,
+    match: str = "all",
+    explain: bool = False,
 ) -> Select[Any]:
     """``select(Model, score)`` of the *k* best rows by reciprocal rank fusion.
 
     *text* is a ``TSVECTOR`` column, or one or more text columns (joined and
     passed to ``to_tsvector``; index that expression for large tables).
-    *where* filters both candidate lists.
+    *where* filters both candidate lists.  ``match="all"`` (the default,
+    ``websearch_to_tsquery``) needs every word on the text side; ``"any"``
+    accepts rows with any of them.  ``explain=True`` adds ``vector_rank`` and
+    ``text_rank`` columns (``None`` where that side did not rank the row).
     """
+    if match not in ("all", "any"):
+        raise ConfigurationError(f"match={match!r}: choose 'all' or 'any'")
     comparator = _comparator(attribute)
     mapper = comparator._parententity.mapper
     if len(mapper.primary_key) != 1:
@@ -61,7 +69,11 @@ def hybrid_search(
     entity = comparator._parententity.entity
     pk = getattr(entity, mapper.get_property_by_column(mapper.primary_key[0]).key)
     distance = comparator.distance(query)
-    tsquery = func.websearch_to_tsquery(literal(language).cast(_regconfig()), query)
+    tsquery: ColumnElement[Any] = func.websearch_to_tsquery(
+        literal(language).cast(_regconfig()), query
+    )
+    if match == "any":
+        tsquery = func.replace(tsquery.cast(Text), " & ", " | ").cast(TSQUERY)
     document = _document(text, language)
     text_rank = func.ts_rank_cd(document, tsquery)
 
@@ -80,12 +92,20 @@ def hybrid_search(
 
     score = (part(sem.c.rank) + part(kw.c.rank)).cast(Float).label("score")
     fused = (
-        select(func.coalesce(sem.c.id, kw.c.id).label("id"), score)
+        select(
+            func.coalesce(sem.c.id, kw.c.id).label("id"),
+            score,
+            sem.c.rank.label("vector_rank"),
+            kw.c.rank.label("text_rank"),
+        )
         .select_from(sem.join(kw, sem.c.id == kw.c.id, full=True))
         .subquery("fused")
     )
+    columns = [fused.c.score]
+    if explain:
+        columns += [fused.c.vector_rank, fused.c.text_rank]
     return (
-        select(entity, fused.c.score)
+        select(entity, *columns)
         .join(fused, pk == fused.c.id)
         .order_by(fused.c.score.desc(), pk)
         .limit(k)

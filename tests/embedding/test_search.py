@@ -160,3 +160,28 @@ def test_hybrid_search_fuses_text_and_vector_ranks(session: Session) -> None:
         )
     ).all()
     assert [r[0].name for r in filtered] == ["cast iron pan"]
+    explained = session.execute(
+        hybrid_search(
+            Product.embedding,
+            "studio skillet",
+            text=[Product.name, Product.description],
+            k=4,
+            match="any",
+            explain=True,
+        )
+    ).all()
+    by_name = {r[0].name: r for r in explained}
+    # any word matches on the text side: both rows that hold one of them rank there
+    assert by_name["studio headphones"].text_rank is not None
+    assert by_name["cast iron pan"].text_rank is not None
+    assert by_name["wireless earbuds"].text_rank is None
+    assert all(r.vector_rank is not None for r in explained)
+    strict = session.execute(
+        hybrid_search(
+            Product.embedding, "studio skillet", text=[Product.name, Product.description],
+            explain=True,
+        )
+    ).all()  # fmt: skip
+    assert all(r.text_rank is None for r in strict)  # no row holds both words
+    with pytest.raises(ConfigurationError, match="match="):
+        hybrid_search(Product.embedding, "x", text=[Product.name], match="some")
