@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import Column
@@ -18,6 +18,7 @@ __all__ = ["INFO_KEY", "EmbeddingSpec", "OnEmpty", "spec_of"]
 
 #: The ``Column.info`` key that marks an embedding column and holds its spec.
 INFO_KEY = "tridb.embedding"
+_QUERY_CACHE_SIZE = 1024
 
 #: What an empty or ``None`` source does: store NULL, keep the old vector, or raise.
 OnEmpty = Literal["null", "keep", "error"]
@@ -35,6 +36,10 @@ class EmbeddingSpec:
     halfvec: bool = False
     on_empty: OnEmpty = "null"
     batch_size: int | None = None
+    #: recent query vectors: text -> (provider, read-only vector)
+    _queries: dict[str, tuple[EmbeddingProvider, Vectors]] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
     def resolve(self) -> EmbeddingProvider:
         """The provider instance (a registered name is looked up now)."""
@@ -47,8 +52,25 @@ class EmbeddingSpec:
         return HALFVEC(self.dim) if self.halfvec else VECTOR(self.dim)
 
     def embed_query(self, text: str, where: str) -> Vectors:
-        """Embed one query text with this column's provider."""
+        """Embed one query text with this column's provider.
+
+        The last 1,024 query vectors are kept per column (read-only arrays),
+        so a statement that names the same text twice -- ``nearest(q)`` plus a
+        ``similarity(q)`` column -- embeds it once.  ``providers.clear()`` or
+        re-registering a name does not reuse vectors of the old provider.
+        """
         provider = self.resolve()
+        hit = self._queries.get(text)
+        if hit is not None and hit[0] is provider:
+            return hit[1]
+        vector = self._embed_query(provider, text, where)
+        vector.flags.writeable = False
+        if len(self._queries) >= _QUERY_CACHE_SIZE:
+            self._queries.pop(next(iter(self._queries)))
+        self._queries[text] = (provider, vector)
+        return vector
+
+    def _embed_query(self, provider: EmbeddingProvider, text: str, where: str) -> Vectors:
         try:
             raw = provider.embed([text])
         except ProviderError:

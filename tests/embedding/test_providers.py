@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from sqlalchemy_tridb.embedding import (
     CallableProvider,
@@ -18,6 +19,9 @@ from sqlalchemy_tridb.embedding import (
     providers,
 )
 from sqlalchemy_tridb.exc import ProviderError
+from sqlalchemy_tridb.vector import Embedding
+
+from .conftest import CountingProvider
 
 
 def cos(a: np.ndarray, b: np.ndarray) -> float:
@@ -91,3 +95,29 @@ def test_unknown_model_gives_typed_error() -> None:
     p = SentenceTransformerProvider(model="/nonexistent/model/folder", known_dimension=3)
     with pytest.raises(ProviderError, match="could not load"):
         p.embed(["x"])
+
+
+def test_query_texts_are_embedded_once_per_column_and_provider() -> None:
+    first = CountingProvider(name="queries")
+    providers.register(first, name="queries")
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Doc(Base):
+        __tablename__ = "doc_query_cache"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        body: Mapped[str]
+        embedding: Mapped[list[float] | None] = Embedding(
+            source="body", provider="queries", dim=32, index=None
+        )
+
+    a = Doc.embedding.cosine_distance("wireless headphones")
+    b = Doc.embedding.similarity("wireless headphones")
+    assert first.texts == ["wireless headphones"]
+    assert a is not b
+    second = CountingProvider(name="queries")
+    providers.register(second, name="queries", replace=True)
+    Doc.embedding.cosine_distance("wireless headphones")
+    assert second.texts == ["wireless headphones"]  # a new provider is asked again
+    Base.registry.dispose()
