@@ -91,7 +91,7 @@ cmd_test() {
     "$VENV/bin/mypy"
     if [ -f mkdocs.yml ]; then
         log "docs (mkdocs build --strict)"
-        "$VENV/bin/mkdocs" build --strict --quiet --site-dir "$(mktemp -d)"
+        NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict --quiet --site-dir "$(mktemp -d)"
     fi
     log "pytest"
     "$VENV/bin/python" -m pytest "$@"
