@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
 from sqlalchemy_tridb.embedding import (
     DEFAULT_MODEL,
@@ -22,7 +21,7 @@ from sqlalchemy_tridb.embedding import (
     providers,
 )
 from sqlalchemy_tridb.embedding.sentence_transformers import load_count
-from sqlalchemy_tridb.server import resolve_database_url
+from sqlalchemy_tridb.server import temporary_database
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -35,24 +34,9 @@ def example_database(name: str) -> Iterator[Engine]:
     ``TRIDB_EXAMPLE_DB_SUFFIX`` to keep runs side by side apart (the tests do).
     """
     name += os.environ.get("TRIDB_EXAMPLE_DB_SUFFIX", "")
-    url = make_url(resolve_database_url())
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_engine(url.set(database=name), plugins=["tridb"])
-    with engine.begin() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS age"))
-    engine.dispose()  # new connections register pgvector's types
-    try:
+    keep = bool(os.environ.get("TRIDB_KEEP_EXAMPLE_DB"))
+    with temporary_database(name, keep=keep) as engine:
         yield engine
-    finally:
-        engine.dispose()
-        if not os.environ.get("TRIDB_KEEP_EXAMPLE_DB"):
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def load_data(name: str) -> dict[str, Any]:

@@ -17,7 +17,15 @@ from .config import ServerConfig as ServerConfig
 from .manager import LocalServer as LocalServer
 from .manager import ServerStatus as ServerStatus
 
-__all__ = ["LocalServer", "ServerConfig", "ServerStatus", "resolve_database_url"]
+__all__ = [
+    "LocalServer",
+    "ServerConfig",
+    "ServerStatus",
+    "create_database",
+    "drop_database",
+    "resolve_database_url",
+    "temporary_database",
+]
 
 
 def resolve_database_url(url: str | None = None, *, start: bool = True) -> str:
@@ -35,3 +43,8 @@ def resolve_database_url(url: str | None = None, *, start: bool = True) -> str:
         assert status.url is not None
         return status.url
     return server.url()
+
+
+from .databases import create_database as create_database  # noqa: E402
+from .databases import drop_database as drop_database  # noqa: E402
+from .databases import temporary_database as temporary_database  # noqa: E402

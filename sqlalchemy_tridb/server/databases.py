@@ -1,0 +1,89 @@
+"""Databases on a server: create one with both extensions, drop it, or use one for a while.
+
+::
+
+    from sqlalchemy_tridb.server import temporary_database
+
+    with temporary_database("scratch") as engine:   # vector + age, dropped afterwards
+        Base.metadata.create_all(engine)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from .._identifiers import quote_ident, validate_label
+from . import resolve_database_url
+
+EXTENSIONS = ("vector", "age")
+
+
+def create_database(
+    server_url: str, name: str, *, extensions: Sequence[str] = EXTENSIONS, replace: bool = True
+) -> str:
+    """Create database *name* on the server of *server_url*; return its URL.
+
+    The extensions are created in it (so new connections get pgvector's
+    types).  ``replace`` drops an existing database of that name first.
+    """
+    validate_label(name, what="database name")
+    for ext in extensions:
+        validate_label(ext, what="extension name")
+    url = make_url(server_url)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if replace:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {quote_ident(name)}"))
+    finally:
+        admin.dispose()
+    target = url.set(database=name)
+    engine = create_engine(target)
+    try:
+        with engine.begin() as conn:
+            for ext in extensions:
+                conn.execute(text(f"CREATE EXTENSION IF NOT EXISTS {quote_ident(ext)}"))
+    finally:
+        engine.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    """Drop database *name* (closing its connections) if it exists."""
+    validate_label(name, what="database name")
+    admin = create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)"))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def temporary_database(
+    name: str,
+    *,
+    server_url: str | None = None,
+    extensions: Sequence[str] = EXTENSIONS,
+    keep: bool = False,
+) -> Iterator[Engine]:
+    """A fresh database *name* with the extensions, as an engine with the tridb set-up.
+
+    The server is *server_url*, else ``TRIDB_DATABASE_URL``, else the local
+    server (started if needed).  The database is dropped afterwards unless
+    *keep*.
+    """
+    server = server_url or resolve_database_url()
+    url = create_database(server, name, extensions=extensions)
+    engine = create_engine(url, plugins=["tridb"])
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        if not keep:
+            drop_database(server, name)
