@@ -1,4 +1,4 @@
-"""``tridb``: manage the local server.
+"""``tridb``: the local server, databases with both extensions, embedding backfill.
 
 Every subcommand calls a public library function; errors map to exit codes:
 0 success, 1 a :class:`~sqlalchemy_tridb.exc.TriDBError`, 2 bad usage, 3 ``status``
@@ -49,6 +49,58 @@ def _server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_attribute(path: str) -> object:
+    """``package.module:Class.attribute`` -> the object."""
+    import importlib
+
+    from ..exc import ConfigurationError
+
+    module_name, _, attr_path = path.partition(":")
+    if not module_name or not attr_path:
+        raise ConfigurationError(f"{path!r}: write it as package.module:Class.attribute")
+    try:
+        obj: object = importlib.import_module(module_name)
+    except ImportError as err:
+        raise ConfigurationError(f"cannot import {module_name!r}: {err}") from err
+    for part in attr_path.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError as err:
+            raise ConfigurationError(f"{path!r}: {module_name} has no {attr_path!r}") from err
+    return obj
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from ..server import resolve_database_url
+    from ..vector import backfill
+
+    attribute = _import_attribute(args.attribute)
+    engine = create_engine(resolve_database_url(args.url), plugins=["tridb"])
+    try:
+        with Session(engine) as session:
+            fixed = backfill(session, attribute, batch_size=args.batch_size)
+            session.commit()
+    finally:
+        engine.dispose()
+    print(f"{fixed} vector(s) computed for {args.attribute}")
+    return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    from ..server import create_database, drop_database, resolve_database_url
+
+    server = resolve_database_url(args.url)
+    if args.action == "create":
+        print(create_database(server, args.name, replace=args.replace))
+    else:
+        drop_database(server, args.name)
+        print(f"dropped {args.name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``tridb``."""
     parser = argparse.ArgumentParser(prog="tridb", description=__doc__.splitlines()[0])
@@ -60,6 +112,19 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--suite", help="Debian suite for the chroot backend (trixie, sid)")
     server.add_argument("--pg-major", type=int, help="PostgreSQL major version")
     server.set_defaults(func=_server)
+
+    db = sub.add_parser("db", help="create or drop a database with vector and age")
+    db.add_argument("action", choices=["create", "drop"])
+    db.add_argument("name")
+    db.add_argument("--url", help="server URL (default TRIDB_DATABASE_URL or the local server)")
+    db.add_argument("--replace", action="store_true", help="drop an existing one first")
+    db.set_defaults(func=_db)
+
+    fill = sub.add_parser("backfill", help="compute the embeddings that statements left NULL")
+    fill.add_argument("attribute", help="the embedding attribute, as package.module:Class.attr")
+    fill.add_argument("--url", help="database URL (default TRIDB_DATABASE_URL or the local server)")
+    fill.add_argument("--batch-size", type=int, default=256)
+    fill.set_defaults(func=_backfill)
     return parser
 
 

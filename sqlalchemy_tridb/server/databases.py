@@ -15,8 +15,10 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from .._identifiers import quote_ident, validate_label
+from ..exc import ServerError
 from . import resolve_database_url
 
 EXTENSIONS = ("vector", "age")
@@ -39,7 +41,13 @@ def create_database(
         with admin.connect() as conn:
             if replace:
                 conn.execute(text(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {quote_ident(name)}"))
+            try:
+                conn.execute(text(f"CREATE DATABASE {quote_ident(name)}"))
+            except DBAPIError as err:
+                raise ServerError(
+                    f"cannot create database {name!r} ({err.orig}); pass replace=True "
+                    "(tridb db create --replace) to drop an existing one first"
+                ) from err
     finally:
         admin.dispose()
     target = url.set(database=name)
