@@ -19,7 +19,6 @@ from .declare import GraphNode as GraphNode
 from .declare import GraphRegistry as GraphRegistry
 from .declare import graph_edge as graph_edge
 from .declare import registry_for as registry_for
-from .ids import vertex_id as vertex_id
 
 __all__ = [
     "DEFAULT_GRAPH",
@@ -35,5 +34,4 @@ __all__ = [
     "graph_ddl",
     "graph_edge",
     "registry_for",
-    "vertex_id",
 ]

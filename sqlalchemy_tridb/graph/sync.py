@@ -18,6 +18,7 @@ This module only builds SQL text from validated declarations; it runs nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,8 @@ from .._identifiers import quote_ident as q
 from .declare import EdgeSpec, NodeSpec
 from .properties import properties_sql
 
-_HASH_MASK = (1 << 47) - 1
+#: The mask of hashed entry ids (47 bits: positive, and never the top entry bit).
+HASH_MASK = (1 << 47) - 1
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,34 @@ def _lit(name: str) -> str:
     return "'" + name + "'"
 
 
+def is_integer_key(pk: list[Column[Any]]) -> bool:
+    """Whether vertex ids are the key itself (a single integer column) rather than a hash."""
+    return len(pk) == 1 and isinstance(pk[0].type, Integer)
+
+
+def _pg_cast(ref: str, to: str) -> str:
+    return f"{ref}::{to}"
+
+
+def entry_from(
+    pk: list[Column[Any]], refs: list[str], cast: Callable[[str, str], str] = _pg_cast
+) -> str:
+    """The 48-bit entry id, in SQL, from SQL expressions *refs* holding the key's parts.
+
+    The one rule for ids, shared by the triggers (column references) and the
+    traversal queries (bound parameters): the key itself for a single integer
+    key, else a 47-bit hash of the parts' text.
+    """
+    if is_integer_key(pk):
+        return cast(refs[0], "bigint")
+    parts = ", ".join(cast(r, "text") for r in refs)
+    return f"(hashtextextended(array_to_string(ARRAY[{parts}], chr(31)), 0) & {HASH_MASK})"
+
+
 def entry_sql(pk: list[Column[Any]], alias: str, cols: list[Column[Any]] | None = None) -> str:
-    """The 48-bit entry id of a vertex from its key (``cols`` hold it in *alias*'s row)."""
+    """The entry id of a vertex from its key (``cols`` hold it in *alias*'s row)."""
     cols = cols if cols is not None else pk
-    if len(pk) == 1 and isinstance(pk[0].type, Integer):
-        return f"{alias}.{q(cols[0].name)}::bigint"
-    parts = ", ".join(f"{alias}.{q(c.name)}::text" for c in cols)
-    return f"(hashtextextended(array_to_string(ARRAY[{parts}], chr(31)), 0) & {_HASH_MASK})"
+    return entry_from(pk, [f"{alias}.{q(c.name)}" for c in cols])
 
 
 def _vid(var: str, pk: list[Column[Any]], alias: str, cols: list[Column[Any]] | None = None) -> str:

@@ -49,13 +49,13 @@ from sqlalchemy.orm import Session
 from .._identifiers import quote_ident, validate_label
 from ..exc import TraversalError
 from .declare import EdgeSpec, GraphNode, NodeSpec, _node_spec, registry_for
+from .sync import HASH_MASK, entry_from, is_integer_key
 from .types import ENTRY_MASK, GraphId
 
 #: The largest hop count accepted: deeper walks are refused with TraversalError.
 MAX_HOPS = 10
 
 Direction = Literal["out", "in", "both"]
-_HASH_MASK = (1 << 47) - 1
 
 
 def _spec_of_class(cls: type) -> NodeSpec:
@@ -89,10 +89,10 @@ def _label_id(spec_graph: str, label: str) -> ColumnElement[Any]:
 
 
 def _entry_expr(spec: NodeSpec, values: Sequence[Any]) -> ColumnElement[Any]:
-    if len(spec.pk) == 1 and isinstance(spec.pk[0].type, Integer):
+    if _int_key(spec):
         return cast(values[0], BigInteger)
     parts = array([cast(v, Text) for v in values])
-    return func.hashtextextended(func.array_to_string(parts, func.chr(31)), 0).op("&")(_HASH_MASK)
+    return func.hashtextextended(func.array_to_string(parts, func.chr(31)), 0).op("&")(HASH_MASK)
 
 
 def vertex_id(spec: NodeSpec, values: Sequence[Any]) -> ColumnElement[Any]:
@@ -182,11 +182,9 @@ def _steps_sql(edges: Sequence[EdgeSpec], direction: str) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _entry_sql(spec: NodeSpec, names: Sequence[str]) -> str:
-    if _int_key(spec):
-        return f"CAST(:{names[0]} AS BIGINT)"
-    parts = ", ".join(f"CAST(:{n} AS TEXT)" for n in names)
-    return f"(hashtextextended(array_to_string(ARRAY[{parts}], chr(31)), 0) & {_HASH_MASK})"
+def _sql_cast(ref: str, to: str) -> str:
+    # ``:name::bigint`` would hide the bind parameter from text(): use CAST
+    return f"CAST({ref} AS {to.upper()})"
 
 
 @lru_cache(maxsize=256)
@@ -197,7 +195,7 @@ def _reachable_sql(
     keys = [f"tridb_start_{i}" for i in range(len(start.pk))]
     seed = (
         f"ag_catalog._graphid(ag_catalog._label_id({_lit(start.graph)}, {_lit(start.label)}), "
-        f"{_entry_sql(start, keys)})"
+        f"{entry_from(start.pk, [':' + k for k in keys], _sql_cast)})"
     )
     entry = f", (vid::text::bigint & {ENTRY_MASK}) AS id" if _int_key(target) else ""
     return (
@@ -261,7 +259,7 @@ def _label_once(spec: NodeSpec) -> Any:
 
 
 def _int_key(spec: NodeSpec) -> bool:
-    return len(spec.pk) == 1 and isinstance(spec.pk[0].type, Integer)
+    return is_integer_key(spec.pk)
 
 
 def _row_vid(spec: NodeSpec) -> ColumnElement[Any]:
