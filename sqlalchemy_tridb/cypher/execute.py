@@ -22,9 +22,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, MetaData, Row, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, class_mapper
+from sqlalchemy.orm import Mapper, Session, class_mapper
 from sqlalchemy.orm.exc import UnmappedClassError
 from sqlalchemy.types import TypeEngine
 
@@ -70,34 +70,48 @@ def run_cypher(
         raise
 
 
-def resolve(session: Session, vertex: Vertex, classes: Mapping[str, type[_T]]) -> _T | None:
+def resolve(
+    session: Session, vertex: Vertex, classes: Mapping[str, type[_T]] | MetaData
+) -> _T | None:
     """Return the ORM instance *vertex* mirrors, or ``None`` if its row is gone.
 
-    *classes* maps vertex labels to mapped classes.  The primary key is read
-    from the vertex properties under the primary key column names, converted to
-    the column's Python type where agtype stored it as text (UUID, dates) and
+    *classes* maps vertex labels to mapped classes, or is the ``MetaData`` of
+    ``GraphNode`` models (their labels are looked up in its graph registry).
+    The primary key is read from the vertex properties under the primary key
+    column names (for a single integer key not mirrored as a property, from
+    the vertex id, which the graph mirror derives from it), converted to the
+    column's Python type where agtype stored it as text (UUID, dates) and
     looked up with :meth:`Session.get` (identity map first).
     """
+    if isinstance(classes, MetaData):
+        from ..graph import registry_for
+
+        labels: Mapping[str, type[Any]] = registry_for(classes).classes_by_label()
+    else:
+        labels = classes
     if not isinstance(vertex, Vertex):
         raise VertexResolutionError(
             f"resolve() takes a Vertex, got {type(vertex).__name__}; return the vertex itself "
             "(RETURN n), not one of its properties"
         )
     try:
-        cls = classes[vertex.label]
+        cls = labels[vertex.label]
     except KeyError:
         raise VertexResolutionError(
             f"no mapped class for vertex label {vertex.label!r}; add it to classes "
-            f"(known: {sorted(classes)})"
+            f"(known: {sorted(labels)})"
         ) from None
     try:
-        mapper = class_mapper(cls)
+        mapper: Mapper[Any] = class_mapper(cls)
     except UnmappedClassError as err:
         raise VertexResolutionError(
             f"classes[{vertex.label!r}] is {cls!r}, which is not a mapped class; map it first"
         ) from err
     key: list[Any] = []
-    for col in mapper.primary_key:
+    pk = mapper.primary_key
+    if len(pk) == 1 and pk[0].name not in vertex.properties and _mirrored_int_key(cls, pk[0]):
+        return session.get(cls, vertex.id & _ENTRY_MASK)
+    for col in pk:
         if col.name not in vertex.properties:
             raise VertexResolutionError(
                 f"vertex {vertex.id} ({vertex.label}) has no property {col.name!r} holding "
@@ -106,6 +120,16 @@ def resolve(session: Session, vertex: Vertex, classes: Mapping[str, type[_T]]) -
             )
         key.append(_coerce(vertex.properties[col.name], _python_type(col.type)))
     return session.get(cls, key[0] if len(key) == 1 else tuple(key))
+
+
+_ENTRY_MASK = (1 << 48) - 1
+
+
+def _mirrored_int_key(cls: type[Any], col: Any) -> bool:
+    """A ``GraphNode`` with an integer key: the mirror derived the vertex id from it."""
+    from ..graph import GraphNode
+
+    return issubclass(cls, GraphNode) and _python_type(col.type) is int
 
 
 def _python_type(type_: TypeEngine[Any]) -> type[Any] | None:

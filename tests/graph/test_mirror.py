@@ -265,3 +265,21 @@ def test_truncate_empties_the_mirror(session: Session) -> None:
     session.commit()
     assert vertices(session, "Person") == {}
     assert edges(session, "FRIEND") == set() and edges(session, "FOLLOWS") == set()
+
+
+def test_vertices_resolve_to_instances_through_the_identity_map(session: Session) -> None:
+    from sqlalchemy_tridb.cypher import resolve, run_cypher
+
+    from .models import Base
+
+    ada = Person(id=1, name="Ada")
+    session.add_all([ada, City(id=3, name="Lisbon")])
+    session.commit()
+    rows = run_cypher(session, "social_test", "MATCH (n) RETURN n ORDER BY n.id DESC")
+    found = [resolve(session, row.result, Base.metadata) for row in rows]
+    assert found[1] is ada  # the very instance the session holds
+    assert isinstance(found[0], City) and found[0].name == "Lisbon"
+    # a vertex whose properties lack the key: the mirror's id says which row it is
+    vertex = rows[1].result
+    bare = type(vertex)(vertex.id, vertex.label, {"name": "Ada"})
+    assert resolve(session, bare, Base.metadata) is ada
