@@ -291,14 +291,6 @@ def degree(
     )
 
 
-def neighbours_select(
-    target: type, start: Any, labels: str | Sequence[str], *, direction: Direction = "out"
-) -> Select[Any]:
-    """``select(target)`` of the direct neighbours of *start*."""
-    reach = reachable(target, start, labels, min_hops=1, max_hops=1, direction=direction)
-    return select(target).where(in_reach(target, reach))
-
-
 @dataclass(frozen=True)
 class GraphPath:
     """A path found by :func:`shortest_path`: ORM instances and the edges between them."""
