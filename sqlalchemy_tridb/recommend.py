@@ -134,7 +134,13 @@ def recommend(
     )
     if history_ids is not None:
         ranked = ranked.where(pk.not_in(history_ids))
-    excluded = [inspect(x).identity[0] for x in (start, *exclude) if isinstance(x, target)]
+    excluded = []
+    for item in (start, *exclude):
+        if isinstance(item, target):
+            identity = inspect(item).identity
+            if identity is None:
+                raise TraversalError(f"{item!r} has not been flushed")
+            excluded.append(identity[0])
     if excluded:
         ranked = ranked.where(pk.not_in(excluded))
     inner = ranked.subquery("ranked")

@@ -54,9 +54,14 @@ def walk(target: type, start: Any, *steps: Step) -> Subquery:
     if not steps:
         raise TraversalError("give at least one step")
     tspec = _spec_of_class(target)
-    parsed: list[tuple[str, Direction]] = [
-        (s, "out") if isinstance(s, str) else (s[0], s[1]) for s in steps
-    ]
+    parsed: list[tuple[str, Direction]] = []
+    for step in steps:
+        if isinstance(step, str):
+            parsed.append((step, "out"))
+        elif isinstance(step, tuple) and len(step) == 2 and isinstance(step[0], str):
+            parsed.append((step[0], step[1]))
+        else:
+            raise TraversalError(f"a step is an edge label or (label, direction), not {step!r}")
     first = _walk(start, [parsed[0][0]], parsed[0][1])
     if tspec.graph != first.start.graph:
         raise TraversalError(f"{target.__name__} is in another graph than the start")
@@ -169,6 +174,8 @@ def degree_centrality(
 ) -> dict[int, float]:
     """Degree centrality (degree / (n - 1)) of every row, as ``networkx.degree_centrality``."""
     spec = _spec_of_class(target)
+    if not _int_key(spec):
+        raise TraversalError("degree_centrality needs a class with a single integer primary key")
     pk = getattr(target, spec.pk[0].key)
     rows = session.execute(select(pk, target.degree(labels, direction=direction))).all()  # type: ignore[attr-defined]
     if len(rows) <= 1:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, cast
 
 from sqlalchemy import ColumnElement, MetaData, Subquery, Table
+from sqlalchemy import types as sqltypes
 from sqlalchemy.orm import Mapper
 from sqlalchemy.sql.schema import Column
 
@@ -97,8 +98,6 @@ class EdgeSpec:
     props: list[tuple[str, Column[Any], str]] = field(default_factory=list)
     #: association edges: the association row's own primary key
     pk: list[Column[Any]] = field(default_factory=list)
-    #: FK edges: which end is the declaring row (edges are found by it)
-    anchor: Literal["start", "end"] = "start"
 
 
 @dataclass
@@ -119,7 +118,8 @@ class GraphRegistry:
 
     def nodes(self) -> dict[type, NodeSpec]:
         """Vertex declarations, by class."""
-        return {c: _node_spec(c) for c in self.classes if issubclass(c, GraphNode)}
+        specs = {c: _node_spec(c) for c in self.classes if issubclass(c, GraphNode)}
+        return {c: spec for c, spec in specs.items() if spec.cls is c}
 
     def resolve(self) -> tuple[list[NodeSpec], list[EdgeSpec]]:
         """Resolve every declaration (configures the mappers); validate edge ownership.
@@ -230,16 +230,43 @@ def _props(cls: type, table: Table, exclude: set[str]) -> list[tuple[str, Column
     return out
 
 
+_STABLE_KEY_TYPES = (sqltypes.Integer, sqltypes.String, sqltypes.Uuid, sqltypes.Boolean)
+
+
+def _check_key(owner: str, pk: list[Column[Any]]) -> None:
+    """Keys other than one integer column are hashed from their text: it must be stable.
+
+    Dates, times, floats and numerics print differently under other session
+    settings (``TimeZone``, ``DateStyle``, ``extra_float_digits``), which would
+    give one row different vertex ids in different sessions.
+    """
+    if len(pk) == 1 and isinstance(pk[0].type, sqltypes.Integer):
+        return
+    for col in pk:
+        t = col.type.impl_instance if isinstance(col.type, sqltypes.TypeDecorator) else col.type
+        if not isinstance(t, _STABLE_KEY_TYPES):
+            raise GraphDeclarationError(
+                f"{owner}: primary key column {col.name!r} has type {col.type!r}, whose text "
+                "form depends on session settings, so it cannot identify a vertex or edge; "
+                "use integer, string, UUID or boolean key columns (or a surrogate integer key)"
+            )
+
+
 def _node_spec(cls: type) -> NodeSpec:
     spec = cls.__dict__.get("_tridb_node_spec")
     if isinstance(spec, NodeSpec):
         return spec
+    for base in cls.__mro__[1:]:  # joined-table inheritance: the base class's vertices
+        inherited = base.__dict__.get("_tridb_node_spec")
+        if isinstance(inherited, NodeSpec):
+            return inherited
     table: Table = cls.__dict__["__table__"]
     label = _label_of(cls, "__graph_label__", cls.__name__)
     exclude = set(getattr(cls, "__graph_exclude__", ()))
     pk = list(table.primary_key.columns)
     if not pk:
         raise GraphDeclarationError(f"{cls.__name__} needs a primary key to be a GraphNode")
+    _check_key(cls.__name__, pk)
     spec = NodeSpec(cls, _graph_of(cls), label, table, pk, _props(cls, table, exclude))
     cls._tridb_node_spec = spec  # type: ignore[attr-defined]
     return spec
@@ -440,6 +467,7 @@ def _edges_of(
         pk = list(table.primary_key.columns)
         if not pk:
             raise GraphDeclarationError(f"{cls.__name__} needs a primary key to be a GraphEdge")
+        _check_key(cls.__name__, pk)
         out.append(
             EdgeSpec(
                 "association",
@@ -455,9 +483,11 @@ def _edges_of(
                 pk,
             )
         )
-    if cls not in nodes:
+    if not issubclass(cls, GraphNode):
         return out
-    me = nodes[cls]
+    me = _node_spec(cls)  # a joined-inheritance subclass: its base class's vertices
+    own_table: Table = cls.__dict__["__table__"]
+    own_pk = [own_table.columns[c.name] for c in own_table.primary_key.columns]
     for rel in mapper.relationships:
         marker = rel.info.get(_EDGE_KEY)
         if marker is None or rel.parent.class_ is not cls:
@@ -501,13 +531,13 @@ def _edges_of(
         elif rel.direction.name == "MANYTOONE":
             fk_cols = [cast(Column[Any], local) for local, _remote in rel.local_remote_pairs]
             _node, ordered = _target_node(me.table, fk_cols, by_table, where)
-            out.append(_fk_edge(me, target_spec, ordered, marker, where))
+            out.append(_fk_edge(me, own_table, own_pk, target_spec, ordered, marker, where))
         else:
             raise GraphDeclarationError(
                 f"{where}: graph_edge() goes on a many-to-one or many-to-many relationship "
                 "(for one-to-many, mark the many-to-one side)"
             )
-    for col in me.table.columns:
+    for col in own_table.columns:
         marker = col.info.get(_EDGE_KEY)
         if marker is None:
             continue
@@ -515,27 +545,24 @@ def _edges_of(
         target_spec, ordered = _target_node(me.table, [col], by_table, where)
         if target_spec.graph != me.graph:
             raise GraphDeclarationError(f"{where}: both ends must be in the same graph")
-        out.append(_fk_edge(me, target_spec, ordered, marker, where))
+        out.append(_fk_edge(me, own_table, own_pk, target_spec, ordered, marker, where))
     return out
 
 
 def _fk_edge(
-    me: NodeSpec, target: NodeSpec, fk_cols: list[Column[Any]], marker: EdgeMarker, where: str
+    me: NodeSpec,
+    table: Table,
+    key: list[Column[Any]],
+    target: NodeSpec,
+    fk_cols: list[Column[Any]],
+    marker: EdgeMarker,
+    where: str,
 ) -> EdgeSpec:
-    # source_cols hold the declaring row's own pk; target_cols the FK columns
+    """FK edges, written by triggers on *table* (the declaring class's own table).
+
+    *key* holds the declaring row's primary key in *table* (for a joined-inheritance
+    subclass, its own key columns, equal to its base class's key).
+    """
     if marker.direction == "out":
-        return EdgeSpec(
-            "fk", me.graph, marker.label, me.table, me, target, list(me.pk), fk_cols, where
-        )
-    return EdgeSpec(
-        "fk",
-        me.graph,
-        marker.label,
-        me.table,
-        target,
-        me,
-        fk_cols,
-        list(me.pk),
-        where,
-        anchor="end",
-    )
+        return EdgeSpec("fk", me.graph, marker.label, table, me, target, key, fk_cols, where)
+    return EdgeSpec("fk", me.graph, marker.label, table, target, me, fk_cols, key, where)

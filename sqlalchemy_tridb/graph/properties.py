@@ -13,7 +13,8 @@ Boolean                                     boolean
 String, Text, Unicode, Enum                 string
 UUID                                        string (canonical form)
 Date                                        string, ISO 8601 (``2024-05-01``)
-DateTime, DateTime(timezone=True), Time     string, ISO 8601
+DateTime, Time                              string, ISO 8601
+DateTime(timezone=True)                     string, ISO 8601 in UTC (``+00:00``)
 JSON, JSONB, ARRAY of the above             map / list
 ==========================================  ==================================
 
@@ -54,6 +55,8 @@ def conversion(col_type: sqltypes.TypeEngine[object]) -> str | None:
         return "numeric"
     if isinstance(t, (sqltypes.JSON, sqltypes.ARRAY)):
         return "json"
+    if isinstance(t, sqltypes.DateTime) and t.timezone:
+        return "timestamptz"
     if isinstance(t, _STRINGY):
         return "json"
     return None
@@ -70,6 +73,11 @@ def value_sql(kind: str, ref: str) -> str:
         )
     if kind == "numeric":
         return f"{ref}::text || '::numeric'"
+    if kind == "timestamptz":  # in UTC, whatever the writing session's TimeZone
+        return (
+            f"'\"' || to_char({ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
+            "|| '+00:00\"'"
+        )
     return f"to_json({ref})::text"
 
 

@@ -67,11 +67,17 @@ def _table(table: Table) -> str:
     return f"{q(table.schema)}.{q(table.name)}" if table.schema else q(table.name)
 
 
+def bounded_name(base: str) -> str:
+    """*base* if it fits PostgreSQL's 63 bytes, else a prefix plus a hash of all of it."""
+    if len(base.encode()) <= 63:
+        return base
+    digest = hashlib.sha1(base.encode()).hexdigest()[:8]
+    prefix = base.encode()[:54].decode(errors="ignore")
+    return f"{prefix}_{digest}"
+
+
 def _function_name(table: Table, name: str) -> str:
-    base = f"tridb_{table.name}_{name}"
-    if len(base) > 63:
-        digest = hashlib.sha1(base.encode()).hexdigest()[:8]
-        base = f"{base[:54]}_{digest}"
+    base = bounded_name(f"tridb_{table.name}_{name}")
     return f"{q(table.schema)}.{q(base)}" if table.schema else q(base)
 
 
@@ -218,7 +224,8 @@ def edge_triggers(edge: EdgeSpec) -> list[Trigger]:
         "v_tgt": (edge.graph, edge.target.label),
         "v_edge": (edge.graph, edge.label),
     }
-    slug = f"{edge.label.lower()}"
+    # the exact label (case kept), in an "edge" namespace apart from the vertex triggers
+    slug = edge.label
 
     def rows(alias: str, table: str) -> str:
         ends = _not_null(alias, edge.source_cols + edge.target_cols)
@@ -259,16 +266,16 @@ def edge_triggers(edge: EdgeSpec) -> list[Trigger]:
     triggers = [
         Trigger(
             edge.table,
-            f"tridb_edge_{slug}_ins",
-            _function_name(edge.table, f"{slug}_ins"),
+            bounded_name(f"tridb_edge_{slug}_ins"),
+            _function_name(edge.table, f"edge_{slug}_ins"),
             "INSERT",
             "NEW TABLE AS new_rows",
             _body(vars_, [insert]),
         ),
         Trigger(
             edge.table,
-            f"tridb_edge_{slug}_upd",
-            _function_name(edge.table, f"{slug}_upd"),
+            bounded_name(f"tridb_edge_{slug}_upd"),
+            _function_name(edge.table, f"edge_{slug}_upd"),
             "UPDATE",
             "OLD TABLE AS old_rows NEW TABLE AS new_rows",
             _body(vars_, update),
@@ -278,8 +285,8 @@ def edge_triggers(edge: EdgeSpec) -> list[Trigger]:
         triggers.append(
             Trigger(
                 edge.table,
-                f"tridb_edge_{slug}_trunc",
-                _function_name(edge.table, f"{slug}_trunc"),
+                bounded_name(f"tridb_edge_{slug}_trunc"),
+                _function_name(edge.table, f"edge_{slug}_trunc"),
                 "TRUNCATE",
                 "",
                 _body(vars_, [f"DELETE FROM {lt}"]),
@@ -288,8 +295,8 @@ def edge_triggers(edge: EdgeSpec) -> list[Trigger]:
         triggers.append(
             Trigger(
                 edge.table,
-                f"tridb_edge_{slug}_del",
-                _function_name(edge.table, f"{slug}_del"),
+                bounded_name(f"tridb_edge_{slug}_del"),
+                _function_name(edge.table, f"edge_{slug}_del"),
                 "DELETE",
                 "OLD TABLE AS old_rows",
                 _body(vars_, delete),

@@ -61,10 +61,13 @@ def tridb_server_url(request: pytest.FixtureRequest) -> Iterator[str]:
     was_running = server.status().running
     status = server.start()
     assert status.url is not None
+    # under pytest-xdist every worker gets here: none of them may stop a server the
+    # others still use, so only a plain (non-worker) run stops what it started
+    owner = not was_running and "PYTEST_XDIST_WORKER" not in os.environ
     try:
         yield status.url
     finally:
-        if not was_running:
+        if owner:
             server.stop()
 
 

@@ -136,7 +136,7 @@ def test_two_versions_round_trip(tmp_path: Path, empty_db_url: str) -> None:
         "USING hnsw (embedding vector_cosine_ops) WITH (m = 32, ef_construction = 64);",
         "ALTER COLUMN half TYPE HALFVEC(6) USING NULL;",
         "-- person.name_embedding: rows with a NULL embedding need one",
-        "DROP FUNCTION IF EXISTS tridb_follows_follows_ins();",
+        'DROP FUNCTION IF EXISTS "tridb_follows_edge_FOLLOWS_ins"();',
         "PERFORM ag_catalog.drop_label('atlas', 'FOLLOWS')",
     ):
         assert expected in sql, expected

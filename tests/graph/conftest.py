@@ -46,9 +46,10 @@ def vertices(conn: Session | Connection, label: str) -> dict[Any, dict[str, Any]
             "RETURN id(n), properties(n) $$) AS (vid ag_catalog.agtype, props ag_catalog.agtype)"
         )
     ).all()
-    out = {}
+    out: dict[Any, dict[str, Any]] = {}
     for _vid, props in rows:
         p = _agtype(str(props))
+        assert p["id"] not in out, f"two {label} vertices for row {p['id']}"
         out[p["id"]] = p
     return out
 

@@ -1,0 +1,173 @@
+"""Edge cases found in review: name clashes, key stability, time zones, inheritance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, DateTime, ForeignKey, create_engine, select, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from sqlalchemy_tridb.exc import GraphDeclarationError, TraversalError
+from sqlalchemy_tridb.graph import GraphNode, graph_edge
+from sqlalchemy_tridb.graph.algorithms import degree_centrality
+from sqlalchemy_tridb.testing import TemplateDatabase, tridb_database_factory
+
+G = "edge_cases"
+LONG_A = "A" * 50 + "_first_lbl"
+LONG_B = "A" * 50 + "_second_lb"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Hub(GraphNode, Base):
+    __tablename__ = "hub"
+    __graph__ = G
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Spoke(GraphNode, Base):
+    """Edge labels that used to clash with each other or with the vertex triggers."""
+
+    __tablename__ = "spoke"
+    __graph__ = G
+    id: Mapped[int] = mapped_column(primary_key=True)
+    a: Mapped[int | None] = mapped_column(ForeignKey("hub.id"), info=graph_edge("vertex"))
+    b: Mapped[int | None] = mapped_column(ForeignKey("hub.id"), info=graph_edge("Knows"))
+    c: Mapped[int | None] = mapped_column(ForeignKey("hub.id"), info=graph_edge("KNOWS"))
+    d: Mapped[int | None] = mapped_column(ForeignKey("hub.id"), info=graph_edge(LONG_A))
+    e: Mapped[int | None] = mapped_column(ForeignKey("hub.id"), info=graph_edge(LONG_B))
+
+
+class Person(GraphNode, Base):
+    __tablename__ = "person"
+    __graph__ = G
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str]
+    name: Mapped[str]
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "person"}  # noqa: RUF012
+
+
+class Employee(Person):
+    """Joined-table inheritance: the rows stay Person vertices; own FK edges still work."""
+
+    __tablename__ = "employee"
+    id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    boss_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    boss: Mapped[Person | None] = relationship(
+        foreign_keys=[boss_id], info=graph_edge("REPORTS_TO")
+    )
+    __mapper_args__ = {  # noqa: RUF012
+        "polymorphic_identity": "employee",
+        "inherit_condition": id == Person.id,
+    }
+
+
+def _create(conn: Connection) -> None:
+    Base.metadata.create_all(conn)
+
+
+cases_template = tridb_database_factory(load=[_create])
+
+
+@pytest.fixture
+def session(cases_template: TemplateDatabase) -> Iterator[Session]:
+    for url in cases_template.clone():
+        engine = create_engine(url, plugins=["tridb"])
+        with Session(engine) as s:
+            yield s
+        engine.dispose()
+
+
+def _count(session: Session, label: str) -> int:
+    return int(session.execute(text(f'SELECT count(*) FROM {G}."{label}"')).scalar_one())
+
+
+def test_edge_labels_never_clash_with_each_other_or_the_vertices(session: Session) -> None:
+    triggers = session.execute(
+        text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'spoke'::regclass AND NOT tgisinternal")
+    ).scalars()
+    names = list(triggers)
+    assert len(names) == len(set(names)) == 4 + 5 * 2  # vertex: 4; each FK label: ins, upd
+    session.add(Hub(id=1))
+    session.add(Spoke(id=1, a=1, b=1, c=1, d=1, e=1))
+    session.commit()
+    assert _count(session, "Spoke") == 1
+    for label in ("vertex", "Knows", "KNOWS", LONG_A, LONG_B):
+        assert _count(session, label) == 1, label
+
+
+def test_timestamptz_properties_are_written_in_utc(session: Session) -> None:
+    session.execute(text("SET TIME ZONE 'Asia/Tokyo'"))
+    at = dt.datetime(2024, 5, 1, 12, 30, 15, tzinfo=dt.timezone.utc)
+    session.add(Hub(id=1, at=at))
+    session.commit()
+    session.execute(text("SET TIME ZONE 'America/Lima'"))
+    prop = session.execute(
+        text(f"SELECT properties FROM {G}.\"Hub\"")
+    ).scalar_one()  # fmt: skip
+    assert '"at": "2024-05-01T12:30:15.000000+00:00"' in str(prop)
+
+
+def test_keys_with_unstable_text_are_refused() -> None:
+    class Other(DeclarativeBase):
+        pass
+
+    with pytest.raises(GraphDeclarationError, match="session settings"):
+
+        class Reading(GraphNode, Other):
+            __tablename__ = "reading"
+            sensor: Mapped[int] = mapped_column(primary_key=True)
+            ts: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+
+    Other.registry.dispose()
+
+
+def test_joined_inheritance_keeps_one_vertex_per_row(session: Session) -> None:
+    boss = Person(id=1, name="Grace")
+    emp = Employee(id=2, name="Alan", boss=boss)
+    session.add_all([boss, emp])
+    session.commit()
+    assert _count(session, "Person") == 2
+    labels = session.execute(
+        text("SELECT l.name FROM ag_catalog.ag_label l JOIN ag_catalog.ag_graph g ON l.graph = "
+             "g.graphid WHERE g.name = :g ORDER BY 1"), {"g": G}
+    ).scalars()  # fmt: skip
+    assert "Employee" not in list(labels)
+    assert _count(session, "REPORTS_TO") == 1
+    reports = select(Person.id).where(Person.neighbors_of(emp, "REPORTS_TO"))
+    assert list(session.scalars(reports)) == [1]
+    underlings = select(Person.id).where(Person.neighbors_of(boss, "REPORTS_TO", direction="in"))
+    assert list(session.scalars(underlings)) == [2]
+    session.delete(emp)
+    session.commit()
+    assert _count(session, "Person") == 1 and _count(session, "REPORTS_TO") == 0
+
+
+def test_typed_errors_for_bad_algorithm_input(session: Session) -> None:
+    session.add(Hub(id=1))
+    session.commit()
+    hub: Any = session.get(Hub, 1)
+    with pytest.raises(TraversalError, match="a step is"):
+        Hub.walk(hub, ("vertex",))  # type: ignore[arg-type]
+    # composite keys are fine for the graph, but not for degree_centrality's keys
+    with pytest.raises(TraversalError, match="integer primary key"):
+        degree_centrality(session, _composite_node(), "x")
+
+
+def _composite_node() -> type:
+    class Other(DeclarativeBase):
+        pass
+
+    class Pair(GraphNode, Other):
+        __tablename__ = "pair"
+        __graph__ = "pairs_graph"
+        a: Mapped[str] = mapped_column(primary_key=True)
+        b: Mapped[str] = mapped_column(primary_key=True)
+
+    return Pair
