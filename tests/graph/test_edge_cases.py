@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,8 +12,9 @@ from sqlalchemy import Connection, DateTime, ForeignKey, create_engine, select, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from sqlalchemy_tridb.exc import GraphDeclarationError, TraversalError
-from sqlalchemy_tridb.graph import GraphNode, graph_edge
+from sqlalchemy_tridb.graph import GraphEdge, GraphNode, graph_edge
 from sqlalchemy_tridb.graph.algorithms import degree_centrality
+from sqlalchemy_tridb.graph.traverse import shortest_path
 from sqlalchemy_tridb.testing import TemplateDatabase, tridb_database_factory
 
 G = "edge_cases"
@@ -66,6 +68,24 @@ class Employee(Person):
         "polymorphic_identity": "employee",
         "inherit_condition": id == Person.id,
     }
+
+
+class Topic(GraphNode, Base):
+    """UUID keys: vertex ids are hashed."""
+
+    __tablename__ = "topic"
+    __graph__ = G
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
+class Related(GraphEdge, Base):
+    __tablename__ = "related"
+    __edge_label__ = "RELATED"
+    __edge_source__ = "src"
+    __edge_target__ = "dst"
+    src: Mapped[uuid.UUID] = mapped_column(ForeignKey("topic.id"), primary_key=True)
+    dst: Mapped[uuid.UUID] = mapped_column(ForeignKey("topic.id"), primary_key=True)
 
 
 def _create(conn: Connection) -> None:
@@ -171,3 +191,20 @@ def _composite_node() -> type:
         b: Mapped[str] = mapped_column(primary_key=True)
 
     return Pair
+
+
+def test_hashed_keys_traverse_like_integer_keys(session: Session) -> None:
+    topics = [Topic(id=uuid.UUID(int=i + 1), name=f"t{i}") for i in range(5)]
+    session.add_all(topics)
+    session.flush()
+    chain = [(0, 1), (1, 2), (2, 3), (0, 4)]
+    session.add_all(Related(src=topics[a].id, dst=topics[b].id) for a, b in chain)
+    session.commit()
+    within2 = select(Topic.name).where(Topic.reachable_from(topics[0], "RELATED", max_hops=2))
+    assert sorted(session.scalars(within2)) == ["t1", "t2", "t4"]
+    reach = Topic.reachable(topics[0], "RELATED", max_hops=3)
+    assert "id" not in reach.c  # no integer key to join on: join on the vertex id
+    path = shortest_path(session, topics[0], topics[3], "RELATED")
+    assert path is not None and [t.name for t in path.nodes] == ["t0", "t1", "t2", "t3"]
+    back = shortest_path(session, topics[3], topics[0], "RELATED", direction="in")
+    assert back is not None and back.length == 3

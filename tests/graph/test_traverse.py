@@ -126,17 +126,22 @@ def test_degree_matches_networkx(session: Session, graph: Any, direction: str) -
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(graph=graphs, a=st.integers(1, 9), b=st.integers(1, 9))
-def test_shortest_path_matches_networkx(session: Session, graph: Any, a: int, b: int) -> None:
+@given(
+    graph=graphs,
+    a=st.integers(1, 9),
+    b=st.integers(1, 9),
+    direction=st.sampled_from(["out", "in", "both"]),
+)
+def test_shortest_path_matches_networkx(
+    session: Session, graph: Any, a: int, b: int, direction: str
+) -> None:
     n, links = graph
     a, b = min(a, n), min(b, n)
     nodes = load(session, n, links)
-    g = nx.MultiDiGraph()
-    g.add_nodes_from(range(1, n + 1))
-    g.add_edges_from(links)
-    path = shortest_path(session, nodes[a - 1], nodes[b - 1], "LINK")
+    g = nx_graph(n, links, direction)
+    path = shortest_path(session, nodes[a - 1], nodes[b - 1], "LINK", direction=direction)  # type: ignore[arg-type]
     if not nx.has_path(g, a, b):
         assert path is None
         return
