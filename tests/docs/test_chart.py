@@ -24,3 +24,19 @@ def test_chart_matches_results() -> None:
     from xml.dom import minidom
 
     minidom.parseString(svg)  # well-formed
+
+
+def test_document_network_picture_matches_the_data() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from document_network import neighbourhood, render
+    finally:
+        sys.path.pop(0)
+    data = json.loads((ROOT / "examples" / "data" / "content.json").read_text())
+    svg = render(data)
+    assert svg == (ROOT / "docs" / "img" / "document_network.svg").read_text(), (
+        "run: python scripts/document_network.py"
+    )
+    hop, edges, _names = neighbourhood(data)
+    assert sorted(set(hop.values())) == [0, 1, 2]
+    assert svg.count("<circle ") == len(hop) + 3  # + the legend
