@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+#: Key in ``parent_names`` marking a graph (type "schema") or label (type "table")
+#: that tridb's comparators run through the user's ``include_name`` filter.
+GRAPH_OBJECT = "tridb_graph_object"
+
 #: Schemas that belong to the extensions, never to the user's models.
 INTERNAL_SCHEMAS = frozenset({"ag_catalog"})
 #: AGE's catalog tables (visible through the search path) and the parent label
@@ -30,7 +34,14 @@ def include_name(
     *,
     graph_schemas: frozenset[str] = frozenset(),
 ) -> bool:
-    """Alembic ``include_name`` hook: skip AGE's schemas and label tables."""
+    """Alembic ``include_name`` hook: skip AGE's schemas and label tables.
+
+    Graphs and labels that tridb's own comparators ask about (marked with
+    :data:`GRAPH_OBJECT` in *parent_names*) pass, so that only the user's
+    filters decide about them.
+    """
+    if parent_names.get(GRAPH_OBJECT):
+        return True
     if type_ == "schema":
         return not _is_age(None, name, graph_schemas)
     schema = parent_names.get("schema_name")

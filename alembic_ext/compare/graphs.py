@@ -8,12 +8,13 @@ these models (for example another application's).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from alembic.operations.ops import MigrateOperation
 from alembic.util import PriorityDispatchResult
 
 from ..declared import declared_graphs, declared_labels, metadatas
+from ..filters import GRAPH_OBJECT
 from ..inspect import graph_labels, graphs
 from ..operations import CreateGraphOp, DropGraphOp, label_op
 
@@ -31,10 +32,19 @@ def compare_graphs(
     conn = autogen_context.connection
     assert conn is not None
     mds = metadatas(autogen_context.metadata)
-    want_graphs = declared_graphs(mds)
-    want_labels = declared_labels(mds)
-    have_graphs = graphs(conn)
-    have_labels = graph_labels(conn)
+
+    def graph_ok(g: str) -> bool:  # the user's include_name sees a graph as a schema
+        marked: Any = {GRAPH_OBJECT: True}  # an extra key: only tridb's own filter reads it
+        return bool(autogen_context.run_name_filters(g, "schema", marked))
+
+    def label_ok(g: str, lbl: str) -> bool:  # ... and a label as a table in it
+        names: Any = {"schema_name": g, GRAPH_OBJECT: True}
+        return graph_ok(g) and bool(autogen_context.run_name_filters(lbl, "table", names))
+
+    want_graphs = [g for g in declared_graphs(mds) if graph_ok(g)]
+    want_labels = [x for x in declared_labels(mds) if label_ok(x[0], x[1])]
+    have_graphs = {g for g in graphs(conn) if graph_ok(g)}
+    have_labels = {x for x in graph_labels(conn) if label_ok(x[0], x[1])}
     keep_others = not autogen_context.opts.get("tridb_drop_graphs", True)
 
     out: list[MigrateOperation] = []

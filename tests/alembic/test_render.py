@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pgvector.sqlalchemy import HALFVEC, VECTOR
@@ -281,3 +282,23 @@ def test_excluded_tables_get_no_sync_operations(conn: Connection) -> None:
     up, _down = autogenerate(conn, md, include_object=skip_route, **KEEP)
     assert "op.create_graph_sync('station'" in up
     assert "op.create_graph_sync('route'" not in up
+
+
+def test_user_include_name_decides_about_graphs_and_labels(conn: Connection) -> None:
+    md = graph_models.Base.metadata
+    for table in md.sorted_tables:
+        table.create(conn)
+
+    def skip_route_label(name: str | None, type_: str, parent: dict[str, Any]) -> bool:
+        return not (type_ == "table" and name == "ROUTE" and parent.get("schema_name") == "metro")
+
+    up, _down = autogenerate(conn, md, include_name=skip_route_label, **KEEP)
+    assert "op.create_vertex_label('metro', 'Station')" in up
+    assert "op.create_edge_label('metro', 'ROUTE')" not in up
+
+    def skip_metro(name: str | None, type_: str, parent: dict[str, Any]) -> bool:
+        return not (type_ == "schema" and name == "metro")
+
+    up, _down = autogenerate(conn, md, include_name=skip_metro, **KEEP)
+    assert "op.create_graph('metro')" not in up
+    assert "create_vertex_label" not in up and "create_edge_label" not in up
