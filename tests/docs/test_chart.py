@@ -40,3 +40,4 @@ def test_document_network_picture_matches_the_data() -> None:
     hop, edges, _names = neighbourhood(data)
     assert sorted(set(hop.values())) == [0, 1, 2]
     assert svg.count("<circle ") == len(hop) + 3  # + the legend
+    assert svg.count("<line ") == len(edges)
