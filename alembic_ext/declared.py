@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, Table
 
-from sqlalchemy_tridb.graph.declare import registry_for
-from sqlalchemy_tridb.graph.sync import Trigger, edge_triggers, node_triggers
+from sqlalchemy_tridb.graph import Trigger, edge_triggers, node_triggers, registry_for
 
 __all__ = [
     "PGVECTOR_TYPES",

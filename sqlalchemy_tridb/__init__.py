@@ -50,6 +50,8 @@ from .exc import EmbeddingError as EmbeddingError
 from .exc import EmbeddingSyncWarning as EmbeddingSyncWarning
 from .exc import GraphDeclarationError as GraphDeclarationError
 from .exc import IdentifierError as IdentifierError
+from .exc import MigrationError as MigrationError
+from .exc import PortInUseError as PortInUseError
 from .exc import ProviderError as ProviderError
 from .exc import ServerError as ServerError
 from .exc import ServerUnavailableError as ServerUnavailableError
@@ -58,9 +60,17 @@ from .exc import TriDBError as TriDBError
 from .exc import VertexResolutionError as VertexResolutionError
 from .graph import GraphEdge as GraphEdge
 from .graph import GraphNode as GraphNode
+from .graph import GraphPath as GraphPath
 from .graph import graph_edge as graph_edge
 from .graph import registry_for as registry_for
+from .graph.query import degree_centrality as degree_centrality
+from .graph.query import pagerank as pagerank
+from .graph.query import shortest_path as shortest_path
+from .graph.query import suggest_connections as suggest_connections
+from .graph.query import walk as walk
 from .info import server_versions as server_versions
+from .recommend import recommend as recommend
+from .recommend import related as related
 from .vector import HNSW as HNSW
 from .vector import Distance as Distance
 from .vector import Embedding as Embedding
@@ -102,9 +112,12 @@ __all__ = [
     "GraphDeclarationError",
     "GraphEdge",
     "GraphNode",
+    "GraphPath",
     "IVFFlat",
     "IdentifierError",
+    "MigrationError",
     "Path",
+    "PortInUseError",
     "ProviderError",
     "SearchSettings",
     "SentenceTransformerProvider",
@@ -119,16 +132,23 @@ __all__ = [
     "apply_search_settings",
     "backfill",
     "cypher",
+    "degree_centrality",
     "graph_edge",
     "hybrid_search",
     "install_embedding_sync",
     "nearest",
+    "pagerank",
     "prepare_dbapi_connection",
     "providers",
+    "recommend",
     "registry_for",
+    "related",
     "resolve",
     "run_cypher",
     "server_versions",
     "setup_engine",
+    "shortest_path",
     "stale_rows",
+    "suggest_connections",
+    "walk",
 ]

@@ -21,7 +21,7 @@ ordered by ``score`` (highest first), so a caller can explain every result and
 add filters, joins or a different ``limit`` like any other statement:
 
 * ``graph_score`` is the number of typed walks from the start that end at the
-  item (see :func:`~sqlalchemy_tridb.graph.algorithms.walk`), divided by the
+  item (see :func:`~sqlalchemy_tridb.graph.query.walk`), divided by the
   largest such number among the candidates: 1 for the strongest graph signal,
   0 for none;
 * ``vector_score`` is the similarity of the item's embedding to the query
@@ -39,11 +39,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Select, cast, func, inspect, literal, select, union
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from .exc import TraversalError
-from .graph.algorithms import Step, walk
-from .graph.traverse import _int_key, _spec_of, _spec_of_class
+from .graph.identity import is_integer_key
+from .graph.query import Step, walk
+from .graph.query.common import spec_of_class, spec_of_instance
 from .vector.comparator import similarity_from_distance
 from .vector.spec import spec_of
 
@@ -51,8 +52,8 @@ __all__ = ["recommend", "related"]
 
 
 def _pk(target: type) -> InstrumentedAttribute[Any]:
-    spec = _spec_of_class(target)
-    if not _int_key(spec):
+    spec = spec_of_class(target)
+    if not is_integer_key(spec.pk):
         raise TraversalError(f"{target.__name__} needs a single integer primary key")
     attr: InstrumentedAttribute[Any] = getattr(target, spec.pk[0].key)
     return attr
@@ -100,7 +101,7 @@ def recommend(
     espec = spec_of(col)
     if espec is None:
         raise TraversalError(f"{embedding} is not an Embedding(...) column")
-    _spec_of(start)
+    spec_of_instance(start)
     pk = _pk(target)
     signal = walk(target, start, *via)
     history_ids = None
@@ -144,7 +145,6 @@ def recommend(
     if excluded:
         ranked = ranked.where(pk.not_in(excluded))
     inner = ranked.subquery("ranked")
-    from sqlalchemy.orm import aliased
 
     entity: Any = aliased(target, inner)
     score = (graph_weight * inner.c.graph_score + vector_weight * inner.c.vector_score).label(

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from alembic.util import PriorityDispatchResult
 
-from sqlalchemy_tridb._identifiers import quote_ident as q
-from sqlalchemy_tridb.graph.sync import Trigger
+from sqlalchemy_tridb.graph import Trigger
+from sqlalchemy_tridb.sql import quote_ident as q
 
 from ..declared import declared_syncs, metadatas
 from ..inspect import DbTrigger, sync_triggers

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from alembic.autogenerate.render import renderers
 from alembic.operations import MigrateOperation, Operations
 
-from sqlalchemy_tridb._identifiers import quote_ident
+from sqlalchemy_tridb.sql import quote_ident
 
 from ..exc import MigrationError
 from ._util import call

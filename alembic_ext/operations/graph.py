@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from alembic.autogenerate.render import renderers
 from alembic.operations import MigrateOperation, Operations
 
-from sqlalchemy_tridb.graph.ddl import CreateGraph, DropGraph
+from sqlalchemy_tridb.graph import CreateGraph, DropGraph
 
 from ._util import call, run
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from alembic.autogenerate.render import renderers
 from alembic.operations import MigrateOperation, Operations
 
-from sqlalchemy_tridb._identifiers import validate_graph_name, validate_label
-from sqlalchemy_tridb.graph.ddl import CreateLabel
+from sqlalchemy_tridb.graph import CreateLabel
+from sqlalchemy_tridb.sql import validate_graph_name, validate_label
 
 from ._util import call, run
 

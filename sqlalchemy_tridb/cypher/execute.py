@@ -29,6 +29,10 @@ from sqlalchemy.orm.exc import UnmappedClassError
 from sqlalchemy.types import TypeEngine
 
 from ..exc import CypherError, VertexResolutionError
+from ..graph.identity import is_integer_key
+from ..graph.registry import registry_for
+from ..graph.spec import find_node_spec
+from ..sql.age import ENTRY_MASK
 from .agtype import Vertex
 from .construct import ColumnSpec, cypher
 
@@ -84,8 +88,6 @@ def resolve(
     looked up with :meth:`Session.get` (identity map first).
     """
     if isinstance(classes, MetaData):
-        from ..graph import registry_for
-
         labels: Mapping[str, type[Any]] = registry_for(classes).classes_by_label()
     else:
         labels = classes
@@ -110,7 +112,7 @@ def resolve(
     key: list[Any] = []
     pk = mapper.primary_key
     if len(pk) == 1 and pk[0].name not in vertex.properties and _mirrored_int_key(cls, pk[0]):
-        return session.get(cls, vertex.id & _ENTRY_MASK)
+        return session.get(cls, vertex.id & ENTRY_MASK)
     for col in pk:
         if col.name not in vertex.properties:
             raise VertexResolutionError(
@@ -122,14 +124,10 @@ def resolve(
     return session.get(cls, key[0] if len(key) == 1 else tuple(key))
 
 
-_ENTRY_MASK = (1 << 48) - 1
-
-
 def _mirrored_int_key(cls: type[Any], col: Any) -> bool:
     """A ``GraphNode`` with an integer key: the mirror derived the vertex id from it."""
-    from ..graph import GraphNode
-
-    return issubclass(cls, GraphNode) and _python_type(col.type) is int
+    spec = find_node_spec(cls)
+    return spec is not None and is_integer_key(spec.pk) and _python_type(col.type) is int
 
 
 def _python_type(type_: TypeEngine[Any]) -> type[Any] | None:

@@ -1,37 +1,58 @@
 """The graph mirror: rows as vertices, relationships and association rows as edges.
 
-See :mod:`sqlalchemy_tridb.graph.declare` for declaring, and
-:mod:`sqlalchemy_tridb.graph.sync` for how the graph is kept in step.
+Rooms, from the bottom up: :mod:`.spec` (what a declaration means),
+:mod:`.properties`, :mod:`.edges` and :mod:`.registry` (resolving declarations),
+:mod:`.identity` (the vertex-id rule), :mod:`.triggers` and :mod:`.schema` (the
+SQL that keeps the graph in step, as DDL constructs), :mod:`.query`
+(traversal), and :mod:`.declare` (the mixins).
 """
 
 from __future__ import annotations
 
-from .ddl import CreateGraph as CreateGraph
-from .ddl import CreateLabel as CreateLabel
-from .ddl import CreateSync as CreateSync
-from .ddl import DropGraph as DropGraph
-from .ddl import create_graph_objects as create_graph_objects
-from .ddl import drop_graph_objects as drop_graph_objects
-from .ddl import graph_ddl as graph_ddl
-from .declare import DEFAULT_GRAPH as DEFAULT_GRAPH
 from .declare import GraphEdge as GraphEdge
 from .declare import GraphNode as GraphNode
-from .declare import GraphRegistry as GraphRegistry
-from .declare import graph_edge as graph_edge
-from .declare import registry_for as registry_for
+from .query import GraphPath as GraphPath
+from .registry import GraphRegistry as GraphRegistry
+from .registry import registry_for as registry_for
+from .schema import CreateGraph as CreateGraph
+from .schema import CreateLabel as CreateLabel
+from .schema import CreateSyncFunction as CreateSyncFunction
+from .schema import CreateSyncTrigger as CreateSyncTrigger
+from .schema import DropGraph as DropGraph
+from .schema import DropLabel as DropLabel
+from .schema import DropSyncFunction as DropSyncFunction
+from .schema import create_graph_objects as create_graph_objects
+from .schema import drop_graph_objects as drop_graph_objects
+from .schema import graph_ddl as graph_ddl
+from .spec import DEFAULT_GRAPH as DEFAULT_GRAPH
+from .spec import EdgeSpec as EdgeSpec
+from .spec import NodeSpec as NodeSpec
+from .spec import graph_edge as graph_edge
+from .triggers import Trigger as Trigger
+from .triggers import edge_triggers as edge_triggers
+from .triggers import node_triggers as node_triggers
 
 __all__ = [
     "DEFAULT_GRAPH",
     "CreateGraph",
     "CreateLabel",
-    "CreateSync",
+    "CreateSyncFunction",
+    "CreateSyncTrigger",
     "DropGraph",
+    "DropLabel",
+    "DropSyncFunction",
+    "EdgeSpec",
     "GraphEdge",
     "GraphNode",
+    "GraphPath",
     "GraphRegistry",
+    "NodeSpec",
+    "Trigger",
     "create_graph_objects",
     "drop_graph_objects",
+    "edge_triggers",
     "graph_ddl",
     "graph_edge",
+    "node_triggers",
     "registry_for",
 ]

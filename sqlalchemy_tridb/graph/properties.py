@@ -25,10 +25,18 @@ binary data and other types are not mirrored by default; naming one in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
 from sqlalchemy import types as sqltypes
 from sqlalchemy.sql.schema import Column
 
-from .._identifiers import quote_ident
+from ..exc import GraphDeclarationError
+from ..sql import quote_ident, validate_label
+
+#: ``(property name, column, conversion kind)``
+Property = tuple[str, Column[Any], str]
 
 _STRINGY = (
     sqltypes.String,
@@ -81,7 +89,7 @@ def value_sql(kind: str, ref: str) -> str:
     return f"to_json({ref})::text"
 
 
-def properties_sql(alias: str, props: list[tuple[str, Column[object], str]]) -> str:
+def properties_sql(alias: str, props: list[Property]) -> str:
     """SQL text building the agtype map of *props* for the row *alias*.
 
     *props* holds ``(property name, column, conversion kind)``; property names
@@ -99,3 +107,39 @@ def properties_sql(alias: str, props: list[tuple[str, Column[object], str]]) -> 
     return (
         f"('{{' || array_to_string(ARRAY[\n            {inner}], ', ') || '}}')::ag_catalog.agtype"
     )
+
+
+def select_properties(cls: type, table: Table, exclude: set[str]) -> list[Property]:
+    """The columns of *table* that *cls* mirrors as properties, with their conversions.
+
+    ``__graph_properties__`` names them; by default every column whose type has a
+    conversion, less *exclude*.  Naming a column without one is an error.
+    """
+    names: Sequence[str] | None = getattr(cls, "__graph_properties__", None)
+    columns = {c.key: c for c in table.columns}
+    out: list[Property] = []
+    if names is None:
+        for key, col in columns.items():
+            kind = conversion(col.type)
+            if kind is not None and key not in exclude:
+                out.append((validate_label(key, what="property name"), col, kind))
+        return out
+    if isinstance(names, str):
+        raise GraphDeclarationError(f"{cls.__name__}.__graph_properties__ must be a sequence")
+    for key in names:
+        if key not in columns:
+            raise GraphDeclarationError(
+                f"{cls.__name__}.__graph_properties__ names {key!r}, which is not a column of "
+                f"{table.name!r} (columns: {', '.join(columns)})"
+            )
+        col = columns[key]
+        kind = conversion(col.type)
+        if kind is None:
+            raise GraphDeclarationError(
+                f"{cls.__name__}.{key} has type {col.type!r}, which has no defined conversion "
+                "to a graph property (supported: integers, floats, numerics, booleans, strings, "
+                "enums, UUIDs, dates and times, JSON and arrays); leave it out of "
+                "__graph_properties__"
+            )
+        out.append((validate_label(key, what="property name"), col, kind))
+    return out

@@ -21,8 +21,7 @@ from sqlalchemy import (
 from tridb_alembic_cases import graph_models
 from tridb_alembic_cases.render import autogenerate, diffs, run
 
-from sqlalchemy_tridb.graph import registry_for
-from sqlalchemy_tridb.graph.sync import Trigger, edge_triggers, node_triggers
+from sqlalchemy_tridb.graph import Trigger, edge_triggers, node_triggers, registry_for
 
 # Alembic reflects every column of the default schema when no user table is
 # left to filter by (an empty database), which includes AGE's ag_graph.

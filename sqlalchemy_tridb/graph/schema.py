@@ -1,0 +1,241 @@
+"""DDL constructs for graphs, labels, their indexes and the sync triggers.
+
+Each is a :class:`~sqlalchemy_tridb.sql.ddl.TextDDL`: one statement, run with
+``connection.execute()``, idempotent so ``create_all`` can run again.
+``metadata.create_all()`` / ``drop_all()`` run them through listeners scoped to
+that one ``MetaData``, installed when the first ``GraphNode``/``GraphEdge``
+class is defined on it.  Graphs and labels are never created lazily inside a
+flush: AGE fails a transaction when two sessions create the same label at once
+(apache/age#2465).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.schema import ExecutableDDLElement
+
+from ..sql import bounded_identifier, quote_ident, sql_literal, validate_graph_name, validate_label
+from ..sql.age import label_table_sql
+from ..sql.ddl import CreateExtension, TextDDL
+from .registry import GraphRegistry
+from .spec import EdgeSpec, NodeSpec
+from .triggers import Trigger, edge_triggers, node_triggers
+
+LabelKind = Literal["v", "e"]
+
+#: AGE 1.8's create_graph / create_vlabel name ``graphid_ops`` unqualified, so
+#: ``ag_catalog`` must be on the search path while they run: append it for the
+#: rest of the transaction if the connection set-up did not.
+_AG_PATH = """\
+    IF NOT 'ag_catalog' = ANY (current_schemas(false)) THEN
+        PERFORM set_config('search_path', current_setting('search_path') || ', ag_catalog', true);
+    END IF;"""
+
+
+def _do(*blocks: str) -> str:
+    return "DO $tridb$\nBEGIN\n" + "\n".join(blocks) + "\nEND\n$tridb$"
+
+
+def _label_exists(graph: str, label: str) -> str:
+    return (
+        "EXISTS (\n        SELECT 1 FROM ag_catalog.ag_label l\n"
+        "        JOIN ag_catalog.ag_graph g ON l.graph = g.graphid\n"
+        f"        WHERE g.name = {sql_literal(graph)} AND l.name = {sql_literal(label)}\n    )"
+    )
+
+
+def _graph_exists(graph: str) -> str:
+    return f"EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = {sql_literal(graph)})"
+
+
+def index_name(label: str, suffix: str) -> str:
+    """The name of an index the library adds to a label's table (bounded, hashed)."""
+    return bounded_identifier(f"{label}_tridb_{suffix}")
+
+
+class CreateGraph(TextDDL):
+    """``create_graph(name)`` unless the graph exists.
+
+    :param name: the graph's name (validated as AGE requires).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = validate_graph_name(name)
+
+    def sql(self) -> str:
+        """The statement's text."""
+        name = sql_literal(self.name)
+        return _do(
+            _AG_PATH,
+            f"    IF NOT {_graph_exists(self.name)} THEN\n"
+            f"        PERFORM ag_catalog.create_graph({name});\n    END IF;",
+        )
+
+
+class DropGraph(TextDDL):
+    """``drop_graph(name, true)`` if the graph exists (its labels and data go with it).
+
+    :param name: the graph's name.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = validate_graph_name(name)
+
+    def sql(self) -> str:
+        """The statement's text."""
+        name = sql_literal(self.name)
+        return _do(
+            f"    IF {_graph_exists(self.name)} THEN\n"
+            f"        PERFORM ag_catalog.drop_graph({name}, true);\n    END IF;"
+        )
+
+
+class CreateLabel(TextDDL):
+    """A vertex (``kind="v"``) or edge (``"e"``) label and the indexes the library needs.
+
+    Vertex labels get a unique index on ``id`` (AGE 1.5 creates none on label
+    tables); edge labels also get ``(start_id, end_id)`` and ``(end_id, start_id)``.
+
+    :param graph: the graph, which must exist.
+    :param label: the label's name.
+    :param kind: ``"v"`` for a vertex label, ``"e"`` for an edge label.
+    """
+
+    def __init__(self, graph: str, label: str, kind: LabelKind) -> None:
+        self.graph = validate_graph_name(graph)
+        self.label = validate_label(label)
+        self.kind = kind
+
+    def sql(self) -> str:
+        """The statement's text."""
+        g, lbl = sql_literal(self.graph), sql_literal(self.label)
+        fn = "create_vlabel" if self.kind == "v" else "create_elabel"
+        table = label_table_sql(self.graph, self.label)
+        blocks = [
+            _AG_PATH,
+            f"    IF NOT {_label_exists(self.graph, self.label)} THEN\n"
+            f"        PERFORM ag_catalog.{fn}({g}, {lbl});\n    END IF;",
+            # AGE 1.8 makes a unique id index itself ("<label>_pkey"); 1.5 makes none
+            "    IF NOT EXISTS (\n        SELECT 1 FROM pg_catalog.pg_index i\n"
+            "        JOIN pg_catalog.pg_attribute a\n"
+            "          ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]\n"
+            f"        WHERE i.indrelid = {sql_literal(table)}::regclass\n"
+            "          AND i.indisunique AND i.indnatts = 1 AND a.attname = 'id'\n    ) THEN\n"
+            f"        CREATE UNIQUE INDEX IF NOT EXISTS {quote_ident(index_name(self.label, 'id'))}"
+            f"\n            ON {table} (id);\n    END IF;",
+        ]
+        if self.kind == "e":
+            for suffix, cols in (("start", "start_id, end_id"), ("end", "end_id, start_id")):
+                name = quote_ident(index_name(self.label, suffix))
+                blocks.append(
+                    f"    CREATE INDEX IF NOT EXISTS {name}\n        ON {table} ({cols});"
+                )
+        return _do(*blocks)
+
+
+class DropLabel(TextDDL):
+    """``drop_label(graph, label)`` if the label exists (its table and data go with it).
+
+    :param graph: the graph.
+    :param label: the label's name.
+    """
+
+    def __init__(self, graph: str, label: str) -> None:
+        self.graph = validate_graph_name(graph)
+        self.label = validate_label(label)
+
+    def sql(self) -> str:
+        """The statement's text."""
+        g, lbl = sql_literal(self.graph), sql_literal(self.label)
+        return _do(
+            f"    IF {_label_exists(self.graph, self.label)} THEN\n"
+            f"        PERFORM ag_catalog.drop_label({g}, {lbl});\n    END IF;"
+        )
+
+
+class CreateSyncFunction(TextDDL):
+    """``CREATE OR REPLACE FUNCTION`` of one sync trigger.
+
+    :param trigger: the trigger, from :func:`node_triggers` / :func:`edge_triggers`.
+    """
+
+    def __init__(self, trigger: Trigger) -> None:
+        self.trigger = trigger
+
+    def sql(self) -> str:
+        """The statement's text."""
+        return self.trigger.function_sql()
+
+
+class CreateSyncTrigger(CreateSyncFunction):
+    """``CREATE OR REPLACE TRIGGER`` of one sync trigger (its function must exist)."""
+
+    def sql(self) -> str:
+        """The statement's text."""
+        return self.trigger.trigger_sql()
+
+
+class DropSyncFunction(CreateSyncFunction):
+    """``DROP FUNCTION IF EXISTS ... CASCADE`` of one sync trigger (the trigger goes with it)."""
+
+    def sql(self) -> str:
+        """The statement's text."""
+        return self.trigger.drop_function_sql()
+
+
+def sync_triggers(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> list[Trigger]:
+    """Every sync trigger of the declarations, vertices first."""
+    return [t for n in nodes for t in node_triggers(n)] + [
+        t for e in edges for t in edge_triggers(e)
+    ]
+
+
+def graph_ddl(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> list[ExecutableDDLElement]:
+    """The DDL that creates the graphs, labels, indexes and triggers of the declarations."""
+    out: list[ExecutableDDLElement] = []
+    for graph in dict.fromkeys([n.graph for n in nodes] + [e.graph for e in edges]):
+        out.append(CreateGraph(graph))
+    out += [CreateLabel(n.graph, n.label, "v") for n in nodes]
+    out += [CreateLabel(e.graph, e.label, "e") for e in edges]
+    for trigger in sync_triggers(nodes, edges):
+        out += [CreateSyncFunction(trigger), CreateSyncTrigger(trigger)]
+    return out
+
+
+def drop_graph_ddl(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> list[ExecutableDDLElement]:
+    """The DDL that drops the triggers' functions and the graphs of the declarations."""
+    out: list[ExecutableDDLElement] = [DropSyncFunction(t) for t in sync_triggers(nodes, edges)]
+    out += [DropGraph(g) for g in dict.fromkeys(n.graph for n in nodes)]
+    return out
+
+
+def create_graph_objects(connection: Connection, registry: GraphRegistry) -> None:
+    """Create every graph object declared in *registry* on *connection*."""
+    connection.execute(CreateExtension("age"))
+    for ddl in graph_ddl(*registry.resolve()):
+        connection.execute(ddl)
+
+
+def drop_graph_objects(connection: Connection, registry: GraphRegistry) -> None:
+    """Drop the triggers' functions and the graphs declared in *registry*."""
+    for ddl in drop_graph_ddl(*registry.resolve()):
+        connection.execute(ddl)
+
+
+def install_ddl(metadata: MetaData, registry: GraphRegistry) -> None:
+    """Have ``metadata.create_all``/``drop_all`` create/drop the graph objects (once)."""
+    if registry.ddl_installed:
+        return
+
+    def after_create(target: MetaData, connection: Connection, **kw: Any) -> None:
+        create_graph_objects(connection, registry)
+
+    def after_drop(target: MetaData, connection: Connection, **kw: Any) -> None:
+        drop_graph_objects(connection, registry)
+
+    event.listen(metadata, "after_create", after_create)
+    event.listen(metadata, "after_drop", after_drop)
+    registry.ddl_installed = True

@@ -1,0 +1,221 @@
+"""The SQL that keeps vertices and edges in step with the rows: statement-level triggers.
+
+Every mirrored table gets ``AFTER INSERT / UPDATE / DELETE / TRUNCATE ... FOR EACH
+STATEMENT`` triggers with transition tables, so each write statement -- an ORM
+flush batch, a Core ``insert()``, a bulk ``update()``, an ``ON DELETE CASCADE``,
+another program's SQL -- updates the graph in the same transaction with a
+constant number of set-based statements.  A failed graph write fails the
+statement, so no relational change commits without its mirror, and a rollback
+undoes both.  Vertex ids follow :mod:`sqlalchemy_tridb.graph.identity`.
+
+This module only builds SQL text from validated declarations; it runs nothing.
+The text is laid out to be read: one clause a line, as it appears in migrations.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.sql.schema import Column
+
+from ..sql import bounded_identifier, qualified_table, quote_ident
+from ..sql.age import edge_parent_sql, label_id_sql, label_table_sql
+from .identity import vertex_id_sql
+from .properties import properties_sql
+from .spec import EdgeSpec, NodeSpec
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger and its function."""
+
+    table: Table
+    name: str
+    #: schema-qualified (when the table has a schema) and quoted
+    function: str
+    #: "INSERT", "UPDATE", "DELETE" or "TRUNCATE"
+    event: str
+    referencing: str
+    body: str
+
+    def function_sql(self) -> str:
+        """``CREATE OR REPLACE FUNCTION`` of the trigger's function."""
+        return (
+            f"CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger\n"
+            f"LANGUAGE plpgsql AS $tridb$\n{self.body}\n$tridb$"
+        )
+
+    def trigger_sql(self) -> str:
+        """``CREATE OR REPLACE TRIGGER`` on the table."""
+        referencing = f"\nREFERENCING {self.referencing}" if self.referencing else ""
+        return (
+            f"CREATE OR REPLACE TRIGGER {quote_ident(self.name)}\n"
+            f"AFTER {self.event} ON {qualified_table(self.table)}{referencing}\n"
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {self.function}()"
+        )
+
+    def drop_trigger_sql(self) -> str:
+        """``DROP TRIGGER IF EXISTS`` on the table."""
+        return f"DROP TRIGGER IF EXISTS {quote_ident(self.name)} ON {qualified_table(self.table)}"
+
+    def drop_function_sql(self) -> str:
+        """``DROP FUNCTION IF EXISTS`` of the trigger's function (and so the trigger)."""
+        return f"DROP FUNCTION IF EXISTS {self.function}() CASCADE"
+
+    def create_sql(self) -> list[str]:
+        """The statements creating the function and the trigger, in order."""
+        return [self.function_sql(), self.trigger_sql()]
+
+    def drop_sql(self) -> list[str]:
+        """The statements dropping the trigger and its function, in order."""
+        return [self.drop_trigger_sql(), f"DROP FUNCTION IF EXISTS {self.function}()"]
+
+
+def _function_name(table: Table, name: str) -> str:
+    base = quote_ident(bounded_identifier(f"tridb_{table.name}_{name}"))
+    return f"{quote_ident(table.schema)}.{base}" if table.schema else base
+
+
+def _not_null(alias: str, cols: list[Column[Any]]) -> str:
+    return " AND ".join(f"{alias}.{quote_ident(c.name)} IS NOT NULL" for c in cols)
+
+
+def _body(labels: dict[str, tuple[str, str]], statements: list[str]) -> str:
+    """A PL/pgSQL body: the label ids in variables, then *statements*, one block each."""
+    declare = "\n".join(
+        f"    {var} int := {label_id_sql(graph, label)};" for var, (graph, label) in labels.items()
+    )
+    stmts = "\n".join(textwrap.indent(s, "    ") + ";" for s in statements)
+    return f"DECLARE\n{declare}\nBEGIN\n{stmts}\n    RETURN NULL;\nEND"
+
+
+def _detach_delete(graph: str, ids_sql: str) -> list[str]:
+    """Delete every edge of *graph* at a vertex of *ids_sql* (Cypher's DETACH DELETE)."""
+    edges = edge_parent_sql(graph)
+    ids = textwrap.indent(ids_sql, "    ")
+    return [
+        f"DELETE FROM {edges}\nWHERE start_id IN (\n{ids}\n)",
+        f"DELETE FROM {edges}\nWHERE end_id IN (\n{ids}\n)",
+    ]
+
+
+def _trigger(table: Table, slug: str, event: str, referencing: str, body: str) -> Trigger:
+    name = bounded_identifier(f"tridb_{slug}")
+    return Trigger(table, name, _function_name(table, slug), event, referencing, body)
+
+
+_NEW = "NEW TABLE AS new_rows"
+_OLD = "OLD TABLE AS old_rows"
+_BOTH = f"{_OLD} {_NEW}"
+
+
+def node_triggers(node: NodeSpec) -> list[Trigger]:
+    """Triggers keeping *node*'s vertices in step with its table."""
+    lt = label_table_sql(node.graph, node.label)
+    labels = {"v_label": (node.graph, node.label)}
+    new_vid = vertex_id_sql("v_label", node.pk, "n")
+    old_vid = vertex_id_sql("v_label", node.pk, "o")
+    insert = (
+        f"INSERT INTO {lt} (id, properties)\n"
+        f"SELECT {new_vid},\n    {properties_sql('n', node.props)}\n"
+        "FROM new_rows n"
+    )
+    old_ids = f"SELECT {old_vid} FROM old_rows o"
+    gone = f"{old_ids}\nEXCEPT\nSELECT {new_vid} FROM new_rows n"
+    upsert = (
+        f"{insert}\n"
+        "ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
+        f"WHERE {lt}.properties IS DISTINCT FROM EXCLUDED.properties"
+    )
+    in_gone = textwrap.indent(gone, "    ")
+    in_old = textwrap.indent(old_ids, "    ")
+    truncate = [*_detach_delete(node.graph, f"SELECT id FROM {lt}"), f"DELETE FROM {lt}"]
+    update = [
+        *_detach_delete(node.graph, gone),
+        f"DELETE FROM {lt}\nWHERE id IN (\n{in_gone}\n)",
+        upsert,
+    ]
+    delete = [*_detach_delete(node.graph, old_ids), f"DELETE FROM {lt}\nWHERE id IN (\n{in_old}\n)"]
+    t = node.table
+    return [
+        _trigger(t, "vertex_trunc", "TRUNCATE", "", _body(labels, truncate)),
+        _trigger(t, "vertex_ins", "INSERT", _NEW, _body(labels, [insert])),
+        _trigger(t, "vertex_upd", "UPDATE", _BOTH, _body(labels, update)),
+        _trigger(t, "vertex_del", "DELETE", _OLD, _body(labels, delete)),
+    ]
+
+
+def _edge_rows(edge: EdgeSpec, alias: str, rows: str) -> str:
+    """``SELECT`` the edges of the transition table *rows* (``id`` and properties too)."""
+    start = vertex_id_sql("v_src", edge.source.pk, alias, edge.source_cols)
+    end = vertex_id_sql("v_tgt", edge.target.pk, alias, edge.target_cols)
+    where = _not_null(alias, edge.source_cols + edge.target_cols)
+    if edge.kind == "association":
+        eid = vertex_id_sql("v_edge", edge.pk, alias)
+        props = properties_sql(alias, edge.props)
+        cols = (
+            f"{eid} AS id,\n    {start} AS start_id,\n    {end} AS end_id,\n"
+            f"    {props} AS properties"
+        )
+    else:
+        cols = f"{start} AS start_id,\n    {end} AS end_id"
+    return f"SELECT {cols}\nFROM {rows} {alias}\nWHERE {where}"
+
+
+def _sub(sql: str) -> str:
+    """*sql* as an indented parenthesised subquery."""
+    return "(\n" + textwrap.indent(sql, "    ") + "\n)"
+
+
+def edge_triggers(edge: EdgeSpec) -> list[Trigger]:
+    """Triggers keeping the edges of *edge* in step with its table.
+
+    Updates touch only the edges whose row changed: the old and new transition
+    tables are compared as sets of computed ``(start, end[, id, properties])``.
+    """
+    lt = label_table_sql(edge.graph, edge.label)
+    labels = {
+        "v_src": (edge.graph, edge.source.label),
+        "v_tgt": (edge.graph, edge.target.label),
+        "v_edge": (edge.graph, edge.label),
+    }
+    new, old = _edge_rows(edge, "n", "new_rows"), _edge_rows(edge, "o", "old_rows")
+    added = _sub(f"{new}\nEXCEPT\n{old}")
+    removed = _sub(f"{old}\nEXCEPT\n{new}")
+    if edge.kind == "association":
+        cols = f"INSERT INTO {lt} (id, start_id, end_id, properties)"
+        insert = f"{cols}\n{new}"
+        old_ids = f"SELECT {vertex_id_sql('v_edge', edge.pk, 'o')} FROM old_rows o"
+        new_ids = f"SELECT x.id FROM {_sub(new)} x"
+        update = [
+            f"DELETE FROM {lt}\nWHERE id IN {_sub(f'{old_ids}{chr(10)}EXCEPT{chr(10)}{new_ids}')}",
+            f"{cols}\nSELECT * FROM {added} x\n"
+            "ON CONFLICT (id) DO UPDATE SET\n    start_id = EXCLUDED.start_id,\n"
+            "    end_id = EXCLUDED.end_id,\n    properties = EXCLUDED.properties",
+        ]
+        delete = [f"DELETE FROM {lt}\nWHERE id IN {_sub(old_ids)}"]
+    else:
+        cols = f"INSERT INTO {lt} (start_id, end_id)"
+        insert = f"{cols}\n{new}"
+        same_ends = "WHERE e.start_id = x.start_id AND e.end_id = x.end_id"
+        update = [
+            f"DELETE FROM {lt} e\nUSING {removed} x\n{same_ends}",
+            f"{cols}\nSELECT * FROM {added} x",
+        ]
+        delete = [f"DELETE FROM {lt} e\nUSING {_sub(old)} x\n{same_ends}"]
+    # the exact label (case kept), in an "edge" namespace apart from the vertex triggers
+    slug = f"edge_{edge.label}"
+    t = edge.table
+    triggers = [
+        _trigger(t, f"{slug}_ins", "INSERT", _NEW, _body(labels, [insert])),
+        _trigger(t, f"{slug}_upd", "UPDATE", _BOTH, _body(labels, update)),
+    ]
+    if edge.kind != "fk":  # FK edges go with their row's vertex (detach delete)
+        triggers.append(
+            _trigger(t, f"{slug}_trunc", "TRUNCATE", "", _body(labels, [f"DELETE FROM {lt}"]))
+        )
+        triggers.append(_trigger(t, f"{slug}_del", "DELETE", _OLD, _body(labels, delete)))
+    return triggers

@@ -1,0 +1,65 @@
+"""The one way this library emits DDL: executable constructs compiled with ``@compiles``.
+
+Each construct compiles to exactly one statement, so ``connection.execute(ddl)``
+runs it, ``str(ddl.compile(dialect=...))`` shows it, and Alembic's ``--sql`` mode
+writes it out.  Subclasses implement :meth:`TextDDL.sql`; the compiler escapes
+``%`` for the drivers whose parameter style needs it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import ExecutableDDLElement
+from sqlalchemy.sql.compiler import DDLCompiler
+
+from .identifiers import quote_ident, validate_label
+
+
+class TextDDL(ExecutableDDLElement):
+    """A DDL construct whose statement is built as text from validated names."""
+
+    inherit_cache = False
+
+    def sql(self) -> str:
+        """The statement's text."""
+        raise NotImplementedError
+
+
+@compiles(TextDDL)
+def _compile_text_ddl(element: TextDDL, compiler: DDLCompiler, **kw: Any) -> str:
+    # the same escaping of ``%`` that SQLAlchemy applies to DDL("...") text
+    out: str = compiler.sql_compiler.post_process_text(element.sql())  # type: ignore[no-untyped-call]
+    return out
+
+
+class CreateExtension(TextDDL):
+    """``CREATE EXTENSION IF NOT EXISTS name [SCHEMA schema]``.
+
+    :param name: the extension (``vector``, ``age``).
+    :param schema: the schema to create it in (default: the server's choice).
+    """
+
+    def __init__(self, name: str, *, schema: str | None = None) -> None:
+        self.name = validate_label(name, what="extension name")
+        self.schema = None if schema is None else validate_label(schema, what="schema name")
+
+    def sql(self) -> str:
+        """The statement's text."""
+        where = f" SCHEMA {quote_ident(self.schema)}" if self.schema else ""
+        return f"CREATE EXTENSION IF NOT EXISTS {quote_ident(self.name)}{where}"
+
+
+class DropExtension(TextDDL):
+    """``DROP EXTENSION IF EXISTS name``.
+
+    :param name: the extension.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = validate_label(name, what="extension name")
+
+    def sql(self) -> str:
+        """The statement's text."""
+        return f"DROP EXTENSION IF EXISTS {quote_ident(self.name)}"
