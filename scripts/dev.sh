@@ -89,6 +89,8 @@ cmd_test() {
     "$VENV/bin/ruff" format --check .
     log "mypy"
     "$VENV/bin/mypy"
+    log "import-linter (the layers declared in pyproject.toml)"
+    "$VENV/bin/lint-imports" --no-cache
     if [ -f mkdocs.yml ]; then
         log "docs (mkdocs build --strict)"
         NO_MKDOCS_2_WARNING=1 "$VENV/bin/mkdocs" build --strict --quiet --site-dir "$(mktemp -d)"

@@ -4,11 +4,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from sqlalchemy_tridb.cypher.agtype import loads
-from sqlalchemy_tridb.testing import TemplateDatabase, tridb_database_factory
+from sqlalchemy_tridb.testing import tridb_database_factory, tridb_engine_factory
 
 from .models import GRAPH, Base
 
@@ -18,14 +18,7 @@ def _create(conn: Connection) -> None:
 
 
 social_template = tridb_database_factory(load=[_create])
-
-
-@pytest.fixture
-def engine(social_template: TemplateDatabase) -> Iterator[Engine]:
-    for url in social_template.clone():
-        eng = create_engine(url, plugins=["tridb"])
-        yield eng
-        eng.dispose()
+engine = tridb_engine_factory("social_template")
 
 
 @pytest.fixture

@@ -150,3 +150,28 @@ def test_ddl_compiles_with_quoted_identifiers_and_no_values(base: Any) -> None:
     assert "PERFORM ag_catalog.create_vlabel('my_graph', 'Node')" in sql[1]
     assert 'CREATE UNIQUE INDEX IF NOT EXISTS "Node_tridb_id" ON "my_graph"."Node" (id)' in sql[1]
     assert 'AFTER TRUNCATE ON "my table"' in sql[3]
+
+
+@pytest.mark.parametrize("method", ["degree", "reachable", "reachable_from", "walk"])
+def test_a_column_hiding_a_query_method_is_refused(base: Any, method: str) -> None:
+    with pytest.raises(GraphDeclarationError, match=rf"Station.{method} hides the method"):
+        type(
+            "Station",
+            (GraphNode, base),
+            {
+                "__tablename__": "station",
+                "__annotations__": {"id": "Mapped[int]", method: "Mapped[int]"},
+                "id": mapped_column(primary_key=True),
+            },
+        )
+
+
+def test_a_column_of_that_name_under_another_attribute_is_fine(base: Any) -> None:
+    class Station(GraphNode, base):
+        __tablename__ = "station"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        degree_: Mapped[int] = mapped_column("degree")
+
+    assert Station.__table__.c.degree.name == "degree"
+    assert Station.degree_.property.columns[0].name == "degree"
+    assert callable(Station.degree)

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, DateTime, ForeignKey, create_engine, select, text
+from sqlalchemy import Connection, DateTime, Engine, ForeignKey, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from sqlalchemy_tridb.exc import GraphDeclarationError, TraversalError
 from sqlalchemy_tridb.graph import GraphEdge, GraphNode, graph_edge
 from sqlalchemy_tridb.graph.algorithms import degree_centrality
 from sqlalchemy_tridb.graph.traverse import shortest_path
-from sqlalchemy_tridb.testing import TemplateDatabase, tridb_database_factory
+from sqlalchemy_tridb.testing import tridb_database_factory, tridb_engine_factory
 
 G = "edge_cases"
 LONG_A = "A" * 50 + "_first_lbl"
@@ -88,20 +88,42 @@ class Related(GraphEdge, Base):
     dst: Mapped[uuid.UUID] = mapped_column(ForeignKey("topic.id"), primary_key=True)
 
 
+class Station(GraphNode, Base):
+    """A column called "degree" (under another attribute name) and a model-level degree()."""
+
+    __tablename__ = "station"
+    __graph__ = G
+    id: Mapped[int] = mapped_column(primary_key=True)
+    degree_: Mapped[int] = mapped_column("degree", default=0)
+
+    @classmethod
+    def degree(cls, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """The model's own meaning of degree: not the graph's."""
+        return cls.degree_
+
+
+class Line(GraphEdge, Base):
+    __tablename__ = "line"
+    __edge_label__ = "LINE"
+    __edge_source__ = "a"
+    __edge_target__ = "b"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    a: Mapped[int] = mapped_column(ForeignKey("station.id"))
+    b: Mapped[int] = mapped_column(ForeignKey("station.id"))
+
+
 def _create(conn: Connection) -> None:
     Base.metadata.create_all(conn)
 
 
 cases_template = tridb_database_factory(load=[_create])
+cases_engine = tridb_engine_factory("cases_template")
 
 
 @pytest.fixture
-def session(cases_template: TemplateDatabase) -> Iterator[Session]:
-    for url in cases_template.clone():
-        engine = create_engine(url, plugins=["tridb"])
-        with Session(engine) as s:
-            yield s
-        engine.dispose()
+def session(cases_engine: Engine) -> Iterator[Session]:
+    with Session(cases_engine) as s:
+        yield s
 
 
 def _count(session: Session, label: str) -> int:
@@ -208,3 +230,16 @@ def test_hashed_keys_traverse_like_integer_keys(session: Session) -> None:
     assert path is not None and [t.name for t in path.nodes] == ["t0", "t1", "t2", "t3"]
     back = shortest_path(session, topics[3], topics[0], "RELATED", direction="in")
     assert back is not None and back.length == 3
+
+
+def test_degree_centrality_does_not_depend_on_the_models_attribute_names(session: Session) -> None:
+    session.add_all([Station(id=i, degree_=99) for i in (1, 2, 3)])
+    session.flush()
+    session.add_all([Line(id=1, a=1, b=2), Line(id=2, a=2, b=3)])
+    session.commit()
+    assert degree_centrality(session, Station, "LINE") == {1: 0.5, 2: 1.0, 3: 0.5}
+    assert degree_centrality(session, Station, "LINE", direction="out") == {
+        1: 0.5,
+        2: 0.5,
+        3: 0.0,
+    }

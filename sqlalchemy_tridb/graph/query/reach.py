@@ -68,7 +68,8 @@ def reachable_sql(
     """
     keys = [f":tridb_start_{i}" for i in range(len(start.pk))]
     seed = graphid_sql(label_id_sql(start.graph, start.label), entry_sql(start.pk, keys, _sql_cast))
-    steps = str(edge_steps(edges, direction).element.compile(dialect=_DIALECT))
+    compiled = " ".join(str(edge_steps(edges, direction).element.compile(dialect=_DIALECT)).split())
+    steps = "\nUNION ALL\n".join(compiled.split(" UNION ALL "))
     entry = f", {entry_of_sql('vid')} AS id" if is_integer_key(target.pk) else ""
     return (
         "WITH RECURSIVE walk(vid, depth) AS (\n"

@@ -1,0 +1,21 @@
+WITH RECURSIVE walk(vid, depth) AS (
+    SELECT ag_catalog._graphid(ag_catalog._label_id('walk_test', 'Node'), CAST(:tridb_start_0 AS BIGINT)), 0
+    UNION
+    SELECT s.dst, w.depth + 1
+    FROM walk w
+    JOIN (
+        SELECT walk_test."LINK".start_id AS src, walk_test."LINK".end_id AS dst FROM walk_test."LINK"
+        UNION ALL
+        SELECT walk_test."LINK".end_id AS src, walk_test."LINK".start_id AS dst FROM walk_test."LINK"
+        UNION ALL
+        SELECT walk_test."OTHER".start_id AS src, walk_test."OTHER".end_id AS dst FROM walk_test."OTHER"
+        UNION ALL
+        SELECT walk_test."OTHER".end_id AS src, walk_test."OTHER".start_id AS dst FROM walk_test."OTHER"
+    ) s ON s.src = w.vid
+    WHERE w.depth < :tridb_max_hops
+)
+SELECT vid, min(depth) AS hops, (vid::text::bigint & 281474976710655) AS id
+FROM walk
+WHERE ag_catalog._extract_label_id(vid) = (SELECT ag_catalog._label_id('walk_test', 'Node'))
+GROUP BY vid
+HAVING min(depth) >= :tridb_min_hops

@@ -1,0 +1,125 @@
+CREATE OR REPLACE FUNCTION "tridb_person_vertex_trunc"() RETURNS trigger
+LANGUAGE plpgsql AS $tridb$
+DECLARE
+    v_label int := ag_catalog._label_id('social_test', 'Person');
+BEGIN
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE start_id IN (
+        SELECT id FROM "social_test"."Person"
+    );
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE end_id IN (
+        SELECT id FROM "social_test"."Person"
+    );
+    DELETE FROM "social_test"."Person";
+    RETURN NULL;
+END
+$tridb$;
+
+CREATE OR REPLACE TRIGGER "tridb_vertex_trunc"
+AFTER TRUNCATE ON "person"
+FOR EACH STATEMENT EXECUTE FUNCTION "tridb_person_vertex_trunc"();
+
+CREATE OR REPLACE FUNCTION "tridb_person_vertex_ins"() RETURNS trigger
+LANGUAGE plpgsql AS $tridb$
+DECLARE
+    v_label int := ag_catalog._label_id('social_test', 'Person');
+BEGIN
+    INSERT INTO "social_test"."Person" (id, properties)
+    SELECT ag_catalog._graphid(v_label, n."id"::bigint),
+        ('{' || array_to_string(ARRAY[
+                CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || n."id"::text END,
+                CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END,
+                CASE WHEN n."born" IS NULL THEN NULL ELSE '"born": ' || to_json(n."born")::text END,
+                CASE WHEN n."seen_at" IS NULL THEN NULL ELSE '"seen_at": ' || to_json(n."seen_at")::text END,
+                CASE WHEN n."balance" IS NULL THEN NULL ELSE '"balance": ' || n."balance"::text || '::numeric' END,
+                CASE WHEN n."score" IS NULL THEN NULL ELSE '"score": ' || CASE WHEN n."score"::float8 IN ('NaN', 'Infinity', '-Infinity') THEN n."score"::text ELSE n."score"::text || '::float' END END,
+                CASE WHEN n."active" IS NULL THEN NULL ELSE '"active": ' || n."active"::text END,
+                CASE WHEN n."mood" IS NULL THEN NULL ELSE '"mood": ' || to_json(n."mood")::text END,
+                CASE WHEN n."token" IS NULL THEN NULL ELSE '"token": ' || to_json(n."token")::text END,
+                CASE WHEN n."extra" IS NULL THEN NULL ELSE '"extra": ' || to_json(n."extra")::text END,
+                CASE WHEN n."city_id" IS NULL THEN NULL ELSE '"city_id": ' || n."city_id"::text END], ', ') || '}')::ag_catalog.agtype
+    FROM new_rows n;
+    RETURN NULL;
+END
+$tridb$;
+
+CREATE OR REPLACE TRIGGER "tridb_vertex_ins"
+AFTER INSERT ON "person"
+REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION "tridb_person_vertex_ins"();
+
+CREATE OR REPLACE FUNCTION "tridb_person_vertex_upd"() RETURNS trigger
+LANGUAGE plpgsql AS $tridb$
+DECLARE
+    v_label int := ag_catalog._label_id('social_test', 'Person');
+BEGIN
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE start_id IN (
+        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
+        EXCEPT
+        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n
+    );
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE end_id IN (
+        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
+        EXCEPT
+        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n
+    );
+    DELETE FROM "social_test"."Person"
+    WHERE id IN (
+        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
+        EXCEPT
+        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n
+    );
+    INSERT INTO "social_test"."Person" (id, properties)
+    SELECT ag_catalog._graphid(v_label, n."id"::bigint),
+        ('{' || array_to_string(ARRAY[
+                CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || n."id"::text END,
+                CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END,
+                CASE WHEN n."born" IS NULL THEN NULL ELSE '"born": ' || to_json(n."born")::text END,
+                CASE WHEN n."seen_at" IS NULL THEN NULL ELSE '"seen_at": ' || to_json(n."seen_at")::text END,
+                CASE WHEN n."balance" IS NULL THEN NULL ELSE '"balance": ' || n."balance"::text || '::numeric' END,
+                CASE WHEN n."score" IS NULL THEN NULL ELSE '"score": ' || CASE WHEN n."score"::float8 IN ('NaN', 'Infinity', '-Infinity') THEN n."score"::text ELSE n."score"::text || '::float' END END,
+                CASE WHEN n."active" IS NULL THEN NULL ELSE '"active": ' || n."active"::text END,
+                CASE WHEN n."mood" IS NULL THEN NULL ELSE '"mood": ' || to_json(n."mood")::text END,
+                CASE WHEN n."token" IS NULL THEN NULL ELSE '"token": ' || to_json(n."token")::text END,
+                CASE WHEN n."extra" IS NULL THEN NULL ELSE '"extra": ' || to_json(n."extra")::text END,
+                CASE WHEN n."city_id" IS NULL THEN NULL ELSE '"city_id": ' || n."city_id"::text END], ', ') || '}')::ag_catalog.agtype
+    FROM new_rows n
+    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties
+    WHERE "social_test"."Person".properties IS DISTINCT FROM EXCLUDED.properties;
+    RETURN NULL;
+END
+$tridb$;
+
+CREATE OR REPLACE TRIGGER "tridb_vertex_upd"
+AFTER UPDATE ON "person"
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION "tridb_person_vertex_upd"();
+
+CREATE OR REPLACE FUNCTION "tridb_person_vertex_del"() RETURNS trigger
+LANGUAGE plpgsql AS $tridb$
+DECLARE
+    v_label int := ag_catalog._label_id('social_test', 'Person');
+BEGIN
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE start_id IN (
+        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
+    );
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE end_id IN (
+        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
+    );
+    DELETE FROM "social_test"."Person"
+    WHERE id IN (
+        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
+    );
+    RETURN NULL;
+END
+$tridb$;
+
+CREATE OR REPLACE TRIGGER "tridb_vertex_del"
+AFTER DELETE ON "person"
+REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION "tridb_person_vertex_del"();

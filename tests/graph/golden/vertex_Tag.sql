@@ -1,0 +1,107 @@
+CREATE OR REPLACE FUNCTION "tridb_tag_vertex_trunc"() RETURNS trigger
+LANGUAGE plpgsql AS $tridb$
+DECLARE
+    v_label int := ag_catalog._label_id('social_test', 'Tag');
+BEGIN
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE start_id IN (
+        SELECT id FROM "social_test"."Tag"
+    );
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE end_id IN (
+        SELECT id FROM "social_test"."Tag"
+    );
+    DELETE FROM "social_test"."Tag";
+    RETURN NULL;
+END
+$tridb$;
+
+CREATE OR REPLACE TRIGGER "tridb_vertex_trunc"
+AFTER TRUNCATE ON "tag"
+FOR EACH STATEMENT EXECUTE FUNCTION "tridb_tag_vertex_trunc"();
+
+CREATE OR REPLACE FUNCTION "tridb_tag_vertex_ins"() RETURNS trigger
+LANGUAGE plpgsql AS $tridb$
+DECLARE
+    v_label int := ag_catalog._label_id('social_test', 'Tag');
+BEGIN
+    INSERT INTO "social_test"."Tag" (id, properties)
+    SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)),
+        ('{' || array_to_string(ARRAY[
+                CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || to_json(n."id")::text END,
+                CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END], ', ') || '}')::ag_catalog.agtype
+    FROM new_rows n;
+    RETURN NULL;
+END
+$tridb$;
+
+CREATE OR REPLACE TRIGGER "tridb_vertex_ins"
+AFTER INSERT ON "tag"
+REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION "tridb_tag_vertex_ins"();
+
+CREATE OR REPLACE FUNCTION "tridb_tag_vertex_upd"() RETURNS trigger
+LANGUAGE plpgsql AS $tridb$
+DECLARE
+    v_label int := ag_catalog._label_id('social_test', 'Tag');
+BEGIN
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE start_id IN (
+        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+        EXCEPT
+        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)) FROM new_rows n
+    );
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE end_id IN (
+        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+        EXCEPT
+        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)) FROM new_rows n
+    );
+    DELETE FROM "social_test"."Tag"
+    WHERE id IN (
+        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+        EXCEPT
+        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)) FROM new_rows n
+    );
+    INSERT INTO "social_test"."Tag" (id, properties)
+    SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)),
+        ('{' || array_to_string(ARRAY[
+                CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || to_json(n."id")::text END,
+                CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END], ', ') || '}')::ag_catalog.agtype
+    FROM new_rows n
+    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties
+    WHERE "social_test"."Tag".properties IS DISTINCT FROM EXCLUDED.properties;
+    RETURN NULL;
+END
+$tridb$;
+
+CREATE OR REPLACE TRIGGER "tridb_vertex_upd"
+AFTER UPDATE ON "tag"
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION "tridb_tag_vertex_upd"();
+
+CREATE OR REPLACE FUNCTION "tridb_tag_vertex_del"() RETURNS trigger
+LANGUAGE plpgsql AS $tridb$
+DECLARE
+    v_label int := ag_catalog._label_id('social_test', 'Tag');
+BEGIN
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE start_id IN (
+        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+    );
+    DELETE FROM "social_test"."_ag_label_edge"
+    WHERE end_id IN (
+        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+    );
+    DELETE FROM "social_test"."Tag"
+    WHERE id IN (
+        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+    );
+    RETURN NULL;
+END
+$tridb$;
+
+CREATE OR REPLACE TRIGGER "tridb_vertex_del"
+AFTER DELETE ON "tag"
+REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION "tridb_tag_vertex_del"();
