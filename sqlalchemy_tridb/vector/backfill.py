@@ -16,16 +16,20 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from .compute import Plan, _text, compute, embedding_attributes
-from .search import _comparator
+from .comparator import embedding_comparator
+from .compute import Plan, compute, embedding_attributes, source_text
 
 __all__ = ["backfill", "stale_rows"]
 
 
 def stale_rows(attribute: Any) -> Select[Any]:
-    """``select(Model)`` of the rows whose *attribute* is NULL."""
-    comparator = _comparator(attribute)
-    return select(comparator._parententity.entity).where(comparator.__clause_element__().is_(None))
+    """``select(Model)`` of the rows whose *attribute* is NULL.
+
+    :param attribute: the embedding attribute, e.g. ``Product.embedding``.
+    """
+    comparator = embedding_comparator(attribute)
+    entity = attribute.parent.entity  # the class, or the aliased class
+    return select(entity).where(comparator.__clause_element__().is_(None))
 
 
 def backfill(session: Session, attribute: Any, *, batch_size: int = 256, where: Any = None) -> int:
@@ -33,9 +37,14 @@ def backfill(session: Session, attribute: Any, *, batch_size: int = 256, where: 
 
     Rows whose source is empty stay NULL (under ``on_empty="null"``) and are
     not counted.  The caller commits.
+
+    :param session: the session to read and flush the rows with.
+    :param attribute: the embedding attribute, e.g. ``Product.embedding``.
+    :param batch_size: rows per query and per provider call.
+    :param where: an extra filter on the rows to fix, e.g. ``Product.price > 0``.
     """
-    comparator = _comparator(attribute)
-    mapper = comparator._parententity.mapper
+    comparator = embedding_comparator(attribute)
+    mapper = attribute.parent.mapper
     attr = next(a for a in embedding_attributes(mapper) if a.key == comparator.prop.key)
     pk = mapper.primary_key
     base = stale_rows(attribute).order_by(*pk).limit(batch_size)
@@ -49,7 +58,7 @@ def backfill(session: Session, attribute: Any, *, batch_size: int = 256, where: 
             return done
         plan = Plan()
         for obj in objs:
-            plan.add_text(obj, attr, _text(attr, obj))
+            plan.add_text(obj, attr, source_text(attr, obj))
         plan.nulls.clear()  # already NULL
         plan.apply(compute(plan.jobs, resolve=lambda spec: spec.resolve()))
         session.flush()

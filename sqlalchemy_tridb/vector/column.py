@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import DDL, Column, MetaData, Table, event
 from sqlalchemy.orm import ColumnProperty, MappedColumn, MapperProperty
 
+from .._compat import attribute_options
 from ..embedding import DEFAULT_MODEL, EmbeddingProvider, resolve_provider
 from ..exc import EmbeddingDeclarationError, ProviderError
 from .comparator import EmbeddingComparator
@@ -59,7 +60,8 @@ def _dimension(provider: str | EmbeddingProvider, dim: int | None) -> int:
 class EmbeddingColumn(MappedColumn[Any]):
     """A ``mapped_column`` whose attribute gets :class:`EmbeddingComparator`.
 
-    Copies for mixins and inheritance keep the class (``MappedColumn._copy``).
+    Copies for mixins and inheritance keep the class (see
+    :func:`sqlalchemy_tridb._compat.copy_mapped_column`).
     """
 
     @property
@@ -67,7 +69,7 @@ class EmbeddingColumn(MappedColumn[Any]):
         """The column property, always built here so it carries the comparator."""
         prop = super().mapper_property_to_assign
         if prop is None:
-            prop = ColumnProperty(self.column, attribute_options=self._attribute_options)
+            prop = ColumnProperty(self.column, attribute_options=attribute_options(self))
         if isinstance(prop, ColumnProperty):
             prop.comparator_factory = EmbeddingComparator
         return prop

@@ -5,15 +5,18 @@ A text is embedded with the column's own provider::
     select(Product).order_by(Product.embedding.cosine_distance("wireless headphones"))
     select(Product.name, Product.embedding.similarity(vec).label("score"))
     select(Product).where(Product.embedding.l2_distance(vec) < 0.5)
+    Product.embedding.nearest("wireless headphones", k=5)   # select(Product) ... LIMIT 5
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, literal, literal_column, type_coerce
+from sqlalchemy import ColumnElement, Float, Select, literal, literal_column, select, type_coerce
 from sqlalchemy.orm import ColumnProperty
 
+from .._compat import comparator_parent
+from ..exc import ConfigurationError
 from .operators import (
     COSINE_DISTANCE,
     L1_DISTANCE,
@@ -21,12 +24,10 @@ from .operators import (
     NEGATIVE_INNER_PRODUCT,
     Distance,
 )
+from .settings import SEARCH_OPTION, SearchSettings
 from .spec import EmbeddingSpec, spec_of
 
-if TYPE_CHECKING:
-    from .search import SearchSettings
-
-__all__ = ["EmbeddingComparator", "similarity_from_distance"]
+__all__ = ["EmbeddingComparator", "embedding_comparator", "similarity_from_distance"]
 
 
 def similarity_from_distance(distance: Distance, d: ColumnElement[Any]) -> ColumnElement[float]:
@@ -84,7 +85,31 @@ class EmbeddingComparator(ColumnProperty.Comparator[Any]):
     def nearest(
         self, query: object, k: int = 10, *, settings: SearchSettings | None = None
     ) -> Select[Any]:
-        """``select(Model)`` of the *k* nearest rows; see :func:`nearest`."""
-        from .search import nearest
+        """``select(Model)`` of the *k* rows nearest to *query*, by the declared distance.
 
-        return nearest(self, query, k=k, settings=settings)
+        :param query: a vector, or a text embedded with the column's provider.
+        :param k: how many rows (``LIMIT k``).
+        :param settings: pgvector settings for this query, validated now and
+            applied by the session hook of ``install_embedding_sync``.
+        """
+        entity = comparator_parent(self).entity  # the class, or the aliased class
+        stmt = select(entity).order_by(self.distance(query)).limit(k)
+        if settings is not None:
+            settings.gucs()  # validate now, not at execution
+            stmt = stmt.execution_options(**{SEARCH_OPTION: settings})
+        return stmt
+
+
+def embedding_comparator(attribute: Any) -> EmbeddingComparator:
+    """The comparator of an ``Embedding(...)`` attribute, e.g. of ``Product.embedding``.
+
+    :param attribute: a mapped attribute: ``Product.embedding``, also of an
+        aliased class.
+    :raises ConfigurationError: for anything else.
+    """
+    comparator = getattr(attribute, "comparator", None)
+    if not isinstance(comparator, EmbeddingComparator):
+        raise ConfigurationError(
+            f"{attribute!r} is no Embedding(...) attribute; pass e.g. Product.embedding"
+        )
+    return comparator

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapper
 
 from ..embedding import EmbeddingProvider, Vectors
 from ..exc import EmbeddingError, ProviderError
+from .sources import CallableSource, text_from_mapping
 from .spec import EmbeddingSpec, spec_of
 
 __all__ = ["EmbeddingAttribute", "Job", "Plan", "compute", "embedding_attributes", "plan_objects"]
@@ -103,7 +104,8 @@ def _assign(target: Any, key: str, value: Any) -> None:
         setattr(target, key, value)
 
 
-def _text(attr: EmbeddingAttribute, obj: object) -> str:
+def source_text(attr: EmbeddingAttribute, obj: object) -> str:
+    """The source text of *attr* for *obj*; a failing source raises :class:`EmbeddingError`."""
     try:
         return attr.spec.source.text(obj)
     except Exception as err:
@@ -120,7 +122,7 @@ def plan_objects(new: Iterable[object], dirty: Iterable[object]) -> Plan:
         state = inspect(obj)
         for attr in embedding_attributes(state.mapper):
             if state.dict.get(attr.key) is None:  # an assigned vector is kept
-                plan.add_text(obj, attr, _text(attr, obj))
+                plan.add_text(obj, attr, source_text(attr, obj))
     for obj in dirty:
         state = inspect(obj)
         if not state.persistent:
@@ -130,7 +132,7 @@ def plan_objects(new: Iterable[object], dirty: Iterable[object]) -> Plan:
             if attrs[attr.key].history.added:  # assigned by hand in this flush
                 continue
             if any(attrs[w].history.has_changes() for w in attr.watch if w in attrs):
-                plan.add_text(obj, attr, _text(attr, obj))
+                plan.add_text(obj, attr, source_text(attr, obj))
     return plan
 
 
@@ -209,8 +211,6 @@ def params_plan(
     attrs: Iterable[EmbeddingAttribute], rows: Sequence[Mapping[str, Any]], *, insert: bool
 ) -> tuple[Plan, list[str]]:
     """Plan for ORM bulk parameter dicts; returns the plan and the labels left stale (NULL)."""
-    from .sources import CallableSource, text_from_mapping
-
     plan, stale = Plan(), []
     for row in rows:
         for attr in attrs:

@@ -16,26 +16,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Select, Text, func, literal, select
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from ..exc import ConfigurationError
-from .search import _comparator
+from .comparator import embedding_comparator
 
 __all__ = ["hybrid_search"]
 
 
 def _document(text: Any, language: str) -> ColumnElement[Any]:
     columns = list(text) if isinstance(text, Sequence) else [text]
-    if len(columns) == 1 and getattr(columns[0].type, "__visit_name__", "") == "TSVECTOR":
+    if len(columns) == 1 and isinstance(columns[0].type, TSVECTOR):
         return columns[0]  # type: ignore[no-any-return]
     joined = func.concat_ws(" ", *columns)
-    return func.to_tsvector(literal(language).cast(_regconfig()), joined)
-
-
-def _regconfig() -> Any:
-    from sqlalchemy.dialects.postgresql import REGCONFIG
-
-    return REGCONFIG
+    return func.to_tsvector(literal(language).cast(REGCONFIG), joined)
 
 
 def hybrid_search(
@@ -62,15 +56,16 @@ def hybrid_search(
     """
     if match not in ("all", "any"):
         raise ConfigurationError(f"match={match!r}: choose 'all' or 'any'")
-    comparator = _comparator(attribute)
-    mapper = comparator._parententity.mapper
+    comparator = embedding_comparator(attribute)
+    parent = attribute.parent  # the mapper, or the AliasedInsp of an aliased class
+    mapper = parent.mapper
     if len(mapper.primary_key) != 1:
         raise ConfigurationError("hybrid_search needs a single-column primary key")
-    entity = comparator._parententity.entity
+    entity = parent.entity
     pk = getattr(entity, mapper.get_property_by_column(mapper.primary_key[0]).key)
     distance = comparator.distance(query)
     tsquery: ColumnElement[Any] = func.websearch_to_tsquery(
-        literal(language).cast(_regconfig()), query
+        literal(language).cast(REGCONFIG), query
     )
     if match == "any":
         tsquery = func.replace(tsquery.cast(Text), " & ", " | ").cast(TSQUERY)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Column, Index, Table
 
+from .._compat import column_index
 from ..exc import EmbeddingDeclarationError
 from .operators import Distance, operator_class
 
@@ -84,14 +85,13 @@ def build_index(
     name = index.name or f"ix_{table.name}_{column.name}_{index.method}"[:63]
     if any(existing.name == name for existing in table.indexes):
         return None
-    return Index(
+    # made by the column, like Column(index=True): Table.to_metadata() copies the
+    # column (whose listener rebuilds the index) and must not copy the index too
+    return column_index(
         name,
         column,
         postgresql_using=index.method,
         postgresql_with=index.options(),
         postgresql_ops={column.name: operator_class(distance, halfvec=halfvec)},
         info={"tridb.embedding_index": True},
-        # made by the column, like Column(index=True): Table.to_metadata() copies the
-        # column (whose listener rebuilds the index) and must not copy the index too
-        _column_flag=True,
     )

@@ -1,4 +1,4 @@
-"""Nearest-neighbour queries and per-query index settings.
+"""Nearest-neighbour queries: :func:`nearest` and :class:`EmbeddingSearchMixin`.
 
 ``nearest(Product.embedding, "bluetooth headphones", k=10)`` (or
 ``Product.embedding.nearest(...)``, or ``Product.nearest(...)`` with
@@ -8,19 +8,23 @@ declared distance so that its HNSW / IVFFlat index is used.
 
 :class:`SearchSettings` become ``SET LOCAL`` (``set_config(..., true)``) in the
 query's transaction: by the session hook of :func:`install_embedding_sync`
-when the statement carries them, or by :func:`apply_search_settings` directly.
+when the statement carries them, or by :func:`apply_search_settings` directly
+(both live in :mod:`.settings` and are re-exported here).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Select, bindparam, select, text
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Select, inspect
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..exc import ConfigurationError
-from .comparator import EmbeddingComparator
+from .comparator import embedding_comparator
+from .settings import SEARCH_OPTION as SEARCH_OPTION
+from .settings import IterativeScan as IterativeScan
+from .settings import SearchSettings as SearchSettings
+from .settings import apply_search_settings as apply_search_settings
 from .spec import spec_of
 
 __all__ = [
@@ -30,74 +34,6 @@ __all__ = [
     "apply_search_settings",
     "nearest",
 ]
-
-#: The execution option that carries :class:`SearchSettings` on a statement.
-SEARCH_OPTION = "tridb_vector_search"
-
-IterativeScan = Literal["off", "strict_order", "relaxed_order"]
-
-
-@dataclass(frozen=True)
-class SearchSettings:
-    """pgvector query settings, applied with ``SET LOCAL``.
-
-    ``iterative_scan`` (pgvector 0.8) keeps scanning the index until enough rows
-    pass the query's filters; IVFFlat only knows ``relaxed_order``, so any
-    value other than ``off`` turns it on there.
-    """
-
-    ef_search: int | None = None
-    probes: int | None = None
-    iterative_scan: IterativeScan | None = None
-    max_scan_tuples: int | None = None
-    max_probes: int | None = None
-
-    def gucs(self) -> dict[str, str]:
-        """The settings as PostgreSQL configuration parameters."""
-        out: dict[str, str] = {}
-        for name, value in (
-            ("hnsw.ef_search", self.ef_search),
-            ("ivfflat.probes", self.probes),
-            ("hnsw.max_scan_tuples", self.max_scan_tuples),
-            ("ivfflat.max_probes", self.max_probes),
-        ):
-            if value is not None:
-                if not isinstance(value, int) or value < 1:
-                    raise ConfigurationError(f"{name} must be a positive integer, got {value!r}")
-                out[name] = str(value)
-        if self.iterative_scan is not None:
-            if self.iterative_scan not in ("off", "strict_order", "relaxed_order"):
-                raise ConfigurationError(
-                    f"iterative_scan={self.iterative_scan!r}: "
-                    "use off, strict_order or relaxed_order"
-                )
-            out["hnsw.iterative_scan"] = self.iterative_scan
-            out["ivfflat.iterative_scan"] = (
-                "off" if self.iterative_scan == "off" else "relaxed_order"
-            )
-        return out
-
-
-def apply_search_settings(bind: Session | Connection, settings: SearchSettings) -> None:
-    """``SET LOCAL`` *settings* in *bind*'s current transaction (one statement)."""
-    gucs = settings.gucs()
-    if not gucs:
-        return
-    calls = ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(gucs)))
-    params: dict[str, str] = {}
-    for i, (name, value) in enumerate(gucs.items()):
-        params[f"n{i}"], params[f"v{i}"] = name, value
-    stmt = text(f"SELECT {calls}").bindparams(*(bindparam(k) for k in params))
-    bind.execute(stmt, params)
-
-
-def _comparator(attribute: Any) -> EmbeddingComparator:
-    comparator = getattr(attribute, "comparator", attribute)
-    if not isinstance(comparator, EmbeddingComparator):
-        raise ConfigurationError(
-            f"{attribute!r} is no Embedding(...) attribute; pass e.g. Product.embedding"
-        )
-    return comparator
 
 
 def nearest(
@@ -114,16 +50,21 @@ def nearest(
 
     Add ``.where(...)`` filters and joins as usual; with filters, pass
     ``iterative_scan="strict_order"`` so k rows come back whenever k match.
+
+    :param attribute: the embedding attribute, e.g. ``Product.embedding`` (also
+        of an ``aliased()`` class, whose rows are then selected).
+    :param query: a vector, or a text embedded with the column's provider.
+    :param k: how many rows (``LIMIT k``).
+    :param settings: pgvector settings for this query; when given, the three
+        shortcuts below are ignored.
+    :param ef_search: shortcut for ``SearchSettings(ef_search=...)`` (HNSW).
+    :param iterative_scan: shortcut for ``SearchSettings(iterative_scan=...)``.
+    :param probes: shortcut for ``SearchSettings(probes=...)`` (IVFFlat).
     """
-    comparator = _comparator(attribute)
-    entity = comparator._parententity.entity
-    stmt = select(entity).order_by(comparator.distance(query)).limit(k)
+    comparator = embedding_comparator(attribute)
     if settings is None and (ef_search, iterative_scan, probes) != (None, None, None):
         settings = SearchSettings(ef_search=ef_search, iterative_scan=iterative_scan, probes=probes)
-    if settings is not None:
-        settings.gucs()  # validate now, not at execution
-        stmt = stmt.execution_options(**{SEARCH_OPTION: settings})
-    return stmt
+    return comparator.nearest(query, k, settings=settings)
 
 
 class EmbeddingSearchMixin:
@@ -138,11 +79,17 @@ class EmbeddingSearchMixin:
     def nearest(
         cls, query: object, k: int = 10, *, attribute: str | None = None, **options: Any
     ) -> Select[Any]:
-        """The *k* nearest rows of this model; see :func:`nearest`."""
+        """The *k* nearest rows of this model; see :func:`nearest`.
+
+        :param query: a vector, or a text embedded with the column's provider.
+        :param k: how many rows.
+        :param attribute: the embedding attribute's name (default
+            ``__embedding_attribute__``, else the model's only embedding column).
+        :param options: ``settings=``, ``ef_search=``, ``iterative_scan=`` or
+            ``probes=``, as for :func:`nearest`.
+        """
         name = attribute or cls.__embedding_attribute__
         if name is None:
-            from sqlalchemy import inspect
-
             names = [p.key for p in inspect(cls).column_attrs if spec_of(p.columns[0])]
             if len(names) != 1:
                 raise ConfigurationError(

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Table
 from sqlalchemy.orm import ORMExecuteState
 
+from .._compat import has_multi_values, statement_values
 from ..embedding import EmbeddingProvider
 from ..exc import EmbeddingSyncWarning
 from .compute import EmbeddingAttribute, Plan, compute, embedding_attributes, params_plan
@@ -47,9 +48,7 @@ def _warn(labels: list[str], why: str) -> None:
 
 
 def _statement_values(stmt: Any) -> dict[str, Any]:
-    # ``ValuesBase._values`` is private, but no public API lists what ``.values()`` set;
-    # read defensively: an unknown shape means "nothing to embed"
-    values: Mapping[Any, Any] = getattr(stmt, "_values", None) or {}
+    values = statement_values(stmt)  # an unknown shape means "nothing to embed"
     out: dict[str, Any] = {}
     for key, value in values.items():
         name = key if isinstance(key, str) else getattr(key, "key", str(key))
@@ -106,7 +105,7 @@ def prepare_statement(state: ORMExecuteState, resolve: Resolve) -> None:
     if not attrs:
         return
     params = state.parameters
-    if getattr(state.statement, "_multi_values", None):
+    if has_multi_values(state.statement):
         labels = [a.label for a in attrs]
         _warn(labels, "a multi-row insert().values([...]) is not embedded")
         return

@@ -22,6 +22,7 @@ it as ``async_sessionmaker(engine, sync_session_class=MySession)``.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..embedding import EmbeddingProvider
 from .compute import compute, plan_objects
-from .search import SEARCH_OPTION, SearchSettings, apply_search_settings
+from .settings import SEARCH_OPTION, SearchSettings, apply_search_settings
 from .spec import EmbeddingSpec
 from .statements import prepare_statement
 
@@ -39,6 +40,13 @@ __all__ = ["EmbeddingSync", "install_embedding_sync"]
 
 def _resolve(spec: EmbeddingSpec) -> EmbeddingProvider:
     return spec.resolve()
+
+
+def _is_async_sessionmaker(target: object) -> bool:
+    # sqlalchemy.ext.asyncio needs greenlet (an optional dependency) to import, so it is
+    # not imported here; an async_sessionmaker exists only once that module is loaded
+    asyncio_ext = sys.modules.get("sqlalchemy.ext.asyncio")
+    return asyncio_ext is not None and isinstance(target, asyncio_ext.async_sessionmaker)
 
 
 @dataclass
@@ -98,7 +106,7 @@ class EmbeddingSync:
         if isinstance(sync_session, Session):  # an AsyncSession
             return sync_session
         kw = getattr(target, "kw", None)
-        if type(target).__name__ == "async_sessionmaker" and isinstance(kw, dict):
+        if _is_async_sessionmaker(target) and isinstance(kw, dict):
             if self._restore is None:
                 previous = kw.get("sync_session_class") or Session
                 kw["sync_session_class"] = type("EmbeddingSyncSession", (previous,), {})
@@ -112,5 +120,9 @@ def install_embedding_sync(target: Any, *, statements: bool = True) -> Embedding
 
     ``statements=False`` leaves ORM INSERT/UPDATE statements alone (search
     settings still apply).
+
+    :param target: a ``sessionmaker``, a ``Session`` or ``Session`` subclass, an
+        ``AsyncSession`` or an ``async_sessionmaker``.
+    :param statements: whether ORM INSERT/UPDATE statements get vectors too.
     """
     return EmbeddingSync(target, statements).install()
