@@ -30,7 +30,6 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from json.decoder import scanstring  # type: ignore[attr-defined]  # not in typeshed
 from typing import Any, NoReturn
 
 from ..exc import AGTypeError
@@ -233,6 +232,9 @@ _NUMBER = re.compile(r"-?(?:Infinity|NaN|[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?
 _ANNOTATION = re.compile(r"::([A-Za-z_][A-Za-z0-9_]*)")
 _WORDS = {"null": None, "true": True, "false": False}
 _FLOAT_MARKS = frozenset(".eEIN")
+# reads one JSON value at an offset; called only where a '"' starts a string.
+# strict=False accepts raw control characters inside strings, as the parser always did
+_JSON = json.JSONDecoder(strict=False)
 
 
 def loads(text: str) -> Any:
@@ -303,7 +305,7 @@ class _Parser:
 
     def string(self) -> str:
         try:
-            value, self.pos = scanstring(self.text, self.pos + 1, False)
+            value, self.pos = _JSON.raw_decode(self.text, self.pos)
         except ValueError as err:
             self.fail(f"bad string: {err}")
         return str(value)

@@ -35,17 +35,21 @@ from collections.abc import Mapping, Sequence
 from itertools import count
 from typing import Any, TypeAlias
 
-from sqlalchemy import bindparam, column, func
+from sqlalchemy import (
+    BindParameter,
+    ColumnClause,
+    ColumnElement,
+    bindparam,
+    column,
+    func,
+    literal_column,
+)
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import BindParameter, ColumnClause, ColumnElement
-from sqlalchemy.sql.selectable import TableValuedAlias
-from sqlalchemy.sql.type_api import TypeEngine, to_instance
-from sqlalchemy.sql.visitors import InternalTraversal, _TraverseInternalsType
+from sqlalchemy.sql.expression import TableValuedAlias
+from sqlalchemy.types import TypeEngine
 
-from .._identifiers import validate_graph_name, validate_label
 from ..exc import CypherError
+from ..sql import sql_literal, validate_graph_name, validate_label
 from .agtype import dumps
 from .types import AGType
 
@@ -72,41 +76,20 @@ def dollar_quote(text: str, *, tag: str = "tridb") -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-class _GraphName(ColumnElement[str]):
-    """A validated graph name, rendered as a SQL string constant."""
-
-    __visit_name__ = "tridb_graph_name"
-    inherit_cache = True
-    _traverse_internals: _TraverseInternalsType = [("name", InternalTraversal.dp_string)]  # noqa: RUF012
-
-    def __init__(self, name: str) -> None:
-        self.name = validate_graph_name(name)
+def _graph_name(name: str) -> ColumnElement[Any]:
+    """A validated graph name as a SQL string constant (part of the statement's cache key)."""
+    return literal_column(sql_literal(validate_graph_name(name)))
 
 
-class _CypherText(ColumnElement[str]):
-    """Cypher query text, rendered dollar-quoted."""
+def _cypher_text(text: str) -> ColumnElement[Any]:
+    """Cypher query text, dollar-quoted, as a SQL constant (part of the cache key).
 
-    __visit_name__ = "tridb_cypher_text"
-    inherit_cache = True
-    _traverse_internals: _TraverseInternalsType = [("text", InternalTraversal.dp_string)]  # noqa: RUF012
-
-    def __init__(self, text: str) -> None:
-        if not isinstance(text, str) or not text.strip():
-            raise CypherError(f"the Cypher query must be a non-empty str, got {text!r:.80}")
-        dollar_quote(text)  # refuse NUL now rather than at execution
-        self.text = text
-
-
-@compiles(_GraphName)
-def _compile_graph_name(element: _GraphName, compiler: SQLCompiler, **kw: Any) -> str:
-    # validated: letters, digits, '_', '.', '-' only, so no quote can occur
-    return f"'{element.name}'"
-
-
-@compiles(_CypherText)
-def _compile_cypher_text(element: _CypherText, compiler: SQLCompiler, **kw: Any) -> str:
-    # post_process_text doubles '%' for the pyformat drivers (psycopg), as text() does
-    return str(compiler.post_process_text(dollar_quote(element.text)))  # type: ignore[no-untyped-call]
+    A literal column's text is rendered as is, with ``%`` doubled for the
+    pyformat drivers (psycopg), as ``text()`` does.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise CypherError(f"the Cypher query must be a non-empty str, got {text!r:.80}")
+    return literal_column(dollar_quote(text))  # refuses NUL now rather than at execution
 
 
 class _EncodedAGType(AGType):
@@ -126,7 +109,8 @@ def _column(spec: ColumnSpec) -> ColumnClause[Any]:
         return column(validate_label(spec, what="result column name"), AGType())
     if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], str):
         name, type_ = spec
-        return column(validate_label(name, what="result column name"), to_instance(type_))
+        instance = type_() if isinstance(type_, type) else type_
+        return column(validate_label(name, what="result column name"), instance)
     raise CypherError(
         f"cannot read result column {spec!r:.80}: give a name, a (name, type) pair or a column()"
     )
@@ -172,5 +156,5 @@ def cypher(
     if name is not None:
         validate_label(name, what="alias")
     cols = [_column(spec) for spec in columns]
-    function = func.ag_catalog.cypher(_GraphName(graph), _CypherText(query), _params(params))
+    function = func.ag_catalog.cypher(_graph_name(graph), _cypher_text(query), _params(params))
     return function.table_valued(*cols).render_derived(name=name, with_types=True)

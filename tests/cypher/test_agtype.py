@@ -176,3 +176,32 @@ def test_injection_corpus_round_trips(text: str) -> None:
 @given(values)
 def test_round_trip(value: Any) -> None:
     assert same(loads(dumps(value)), value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ('"\\"\\\\\\/\\b\\f\\n\\r\\t"', '"\\/\b\f\n\r\t'),
+        ('"\\u00e9\\u20ac"', "é€"),
+        ('"\\ud83d\\ude00"', "😀"),  # a surrogate pair is one code point
+        ('"é€😀"', "é€😀"),  # unescaped non-ASCII as it is
+        ('"a\tb\nc\x01"', "a\tb\nc\x01"),  # raw control characters are accepted
+        ('{"k\\u0041": "v"}', {"kA": "v"}),  # keys are decoded the same way
+    ],
+)
+def test_loads_decodes_json_string_escapes(text: str, value: Any) -> None:
+    assert loads(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('"abc', "Unterminated string starting at"),
+        ('"\\x41"', "Invalid \\escape"),
+        ('"\\u12"', "Invalid \\uXXXX escape"),
+        ('["a", "b\\', "Unterminated string starting at"),
+    ],
+)
+def test_loads_says_what_is_wrong_with_a_string(text: str, why: str) -> None:
+    with pytest.raises(AGTypeError, match=f"malformed agtype .*bad string: {re.escape(why)}"):
+        loads(text)

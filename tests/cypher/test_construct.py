@@ -120,3 +120,17 @@ def test_module_docstring_examples() -> None:
 
     for module in (agtype, construct, types):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_graph_name_and_query_are_sql_constants_for_every_paramstyle() -> None:
+    from sqlalchemy.dialects.postgresql import asyncpg, psycopg
+
+    stmt = select(cypher("social", "MATCH (n) WHERE n.s = ':x 5%' RETURN n", columns=["n"]))
+    pyformat = stmt.compile(dialect=psycopg.dialect())
+    assert "cypher('social', $tridb$MATCH (n) WHERE n.s = ':x 5%%' RETURN n$tridb$, " in str(
+        pyformat
+    )
+    assert list(pyformat.params) == ["cypher_params_1"]  # ':x' is no parameter
+    numeric = stmt.compile(dialect=asyncpg.dialect())
+    assert "cypher('social', $tridb$MATCH (n) WHERE n.s = ':x 5%' RETURN n$tridb$, " in str(numeric)
+    assert "CAST($1 AS ag_catalog.agtype)" in str(numeric)
