@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import psycopg
+from pgvector.psycopg import register_vector, register_vector_async
 from sqlalchemy import event
 from sqlalchemy.engine import URL, CreateEnginePlugin, Engine
 
@@ -86,19 +88,12 @@ def prepare_dbapi_connection(
 
 
 def _register_vector(dbapi_connection: Any) -> None:
+    # other drivers (psycopg2, asyncpg) keep pgvector's text I/O
     driver = getattr(dbapi_connection, "driver_connection", dbapi_connection)
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - other drivers keep pgvector's text I/O
-        return
     if isinstance(driver, psycopg.AsyncConnection):
-        from pgvector.psycopg import register_vector_async
-
         dbapi_connection.run_async(register_vector_async)
         dbapi_connection.commit()
     elif isinstance(driver, psycopg.Connection):
-        from pgvector.psycopg import register_vector
-
         register_vector(driver)
         dbapi_connection.commit()
 

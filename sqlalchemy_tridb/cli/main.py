@@ -8,16 +8,26 @@ of a server that is not running.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..exc import TriDBError
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from ..exc import ConfigurationError, TriDBError
+from ..server import (
+    LocalServer,
+    ServerConfig,
+    create_database,
+    drop_database,
+    resolve_database_url,
+)
+from ..vector import backfill
 
 
 def _server(args: argparse.Namespace) -> int:
-    from ..server import LocalServer, ServerConfig
-
     config = ServerConfig.from_env(
         home=Path(args.home) if args.home else None,
         port=args.port,
@@ -51,10 +61,6 @@ def _server(args: argparse.Namespace) -> int:
 
 def _import_attribute(path: str) -> object:
     """``package.module:Class.attribute`` -> the object."""
-    import importlib
-
-    from ..exc import ConfigurationError
-
     module_name, _, attr_path = path.partition(":")
     if not module_name or not attr_path:
         raise ConfigurationError(f"{path!r}: write it as package.module:Class.attribute")
@@ -71,12 +77,6 @@ def _import_attribute(path: str) -> object:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
-    from ..server import resolve_database_url
-    from ..vector import backfill
-
     attribute = _import_attribute(args.attribute)
     engine = create_engine(resolve_database_url(args.url), plugins=["tridb"])
     try:
@@ -90,8 +90,6 @@ def _backfill(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
-    from ..server import create_database, drop_database, resolve_database_url
-
     server = resolve_database_url(args.url)
     if args.action == "create":
         print(create_database(server, args.name, replace=args.replace))

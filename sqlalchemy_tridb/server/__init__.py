@@ -11,11 +11,13 @@ Resolution order, as :func:`resolve_database_url` applies it:
 
 from __future__ import annotations
 
-import os
-
 from .config import ServerConfig as ServerConfig
+from .databases import create_database as create_database
+from .databases import drop_database as drop_database
+from .databases import temporary_database as temporary_database
 from .manager import LocalServer as LocalServer
 from .manager import ServerStatus as ServerStatus
+from .resolve import resolve_database_url as resolve_database_url
 
 __all__ = [
     "LocalServer",
@@ -26,25 +28,3 @@ __all__ = [
     "resolve_database_url",
     "temporary_database",
 ]
-
-
-def resolve_database_url(url: str | None = None, *, start: bool = True) -> str:
-    """Return the URL to use: *url*, else ``TRIDB_DATABASE_URL``, else the local server's.
-
-    A named server is used as is and never started or stopped.  Otherwise the
-    local server is started when *start* is true (it is idempotent).
-    """
-    named = url or os.environ.get("TRIDB_DATABASE_URL")
-    if named:
-        return named
-    server = LocalServer()
-    if start:
-        status = server.start()
-        assert status.url is not None
-        return status.url
-    return server.url()
-
-
-from .databases import create_database as create_database  # noqa: E402
-from .databases import drop_database as drop_database  # noqa: E402
-from .databases import temporary_database as temporary_database  # noqa: E402

@@ -17,9 +17,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from .._identifiers import quote_ident, validate_label
 from ..exc import ServerError
-from . import resolve_database_url
+from ..sql import quote_ident, validate_label
+from .resolve import resolve_database_url
 
 EXTENSIONS = ("vector", "age")
 

@@ -6,11 +6,15 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import psycopg
+from psycopg import sql
 
 from ..exc import PortInUseError, ServerError
 from ._lock import file_lock
@@ -189,8 +193,6 @@ class LocalServer:
         data_host = backend.host_path(backend.data_dir)
         # A half-made data directory (interrupted initdb) is never used.
         if data_host.exists():
-            import shutil
-
             shutil.rmtree(data_host)
         parent = str(Path(backend.data_dir).parent)
         backend.make_dir(parent)
@@ -269,9 +271,6 @@ class LocalServer:
             raise ServerError(f"{err}\nserver log ({log}):\n{tail}") from err
 
     def _ensure_database(self, state: dict[str, Any], timeout: float) -> None:
-        import psycopg
-        from psycopg import sql
-
         deadline = time.monotonic() + timeout
         while True:
             try:

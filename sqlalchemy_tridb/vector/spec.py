@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pgvector.sqlalchemy import HALFVEC, VECTOR
 from sqlalchemy import Column
 from sqlalchemy.types import TypeEngine
 
@@ -47,8 +48,6 @@ class EmbeddingSpec:
 
     def vector_type(self) -> TypeEngine[Any]:
         """Pgvector's ``VECTOR(dim)`` or ``HALFVEC(dim)``."""
-        from pgvector.sqlalchemy import HALFVEC, VECTOR
-
         return HALFVEC(self.dim) if self.halfvec else VECTOR(self.dim)
 
     def embed_query(self, text: str, where: str) -> Vectors:
