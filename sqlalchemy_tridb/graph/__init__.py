@@ -1,7 +1,8 @@
 """The graph mirror: rows as vertices, relationships and association rows as edges.
 
-Rooms, from the bottom up: :mod:`.spec` (what a declaration means),
-:mod:`.properties`, :mod:`.edges` and :mod:`.registry` (resolving declarations),
+Rooms, from the bottom up: :mod:`.properties` (which columns, and how they
+become agtype), :mod:`.spec` (what a declaration means), :mod:`.edges` and
+:mod:`.registry` (resolving declarations),
 :mod:`.identity` (the vertex-id rule), :mod:`.triggers` and :mod:`.schema` (the
 SQL that keeps the graph in step, as DDL constructs), :mod:`.query`
 (traversal), and :mod:`.declare` (the mixins).

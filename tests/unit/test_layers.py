@@ -7,10 +7,13 @@ from a module deep below it, must still give a complete module.
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+
+import sqlalchemy
 
 import sqlalchemy_tridb
 
@@ -66,3 +69,12 @@ def test_a_circle_would_be_found(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 1 and "partially initialized" in result.stdout
+
+
+def test_the_sqlalchemy_under_test_is_the_one_asked_for() -> None:
+    # the test command's second run puts the lowest claimed SQLAlchemy first on the path
+    expected = os.environ.get("TRIDB_EXPECT_SQLALCHEMY")
+    if expected is None:
+        assert sqlalchemy.__version__ >= "2.0.40"
+    else:
+        assert sqlalchemy.__version__ == expected
