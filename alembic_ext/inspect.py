@@ -15,6 +15,7 @@ __all__ = [
     "age_installed",
     "extensions",
     "graph_labels",
+    "graph_schemas",
     "graphs",
     "sync_triggers",
 ]
@@ -51,6 +52,14 @@ def graphs(conn: Connection) -> set[str]:
     if not age_installed(conn):
         return set()
     return {str(n) for n in conn.scalars(text("SELECT name::text FROM ag_catalog.ag_graph"))}
+
+
+def graph_schemas(conn: Connection) -> frozenset[str]:
+    """Names of the graphs' schemas, as the filters compare them (empty without AGE)."""
+    if not age_installed(conn):
+        return frozenset()
+    rows = conn.scalars(text("SELECT namespace::regnamespace::text FROM ag_catalog.ag_graph"))
+    return frozenset(str(r).strip('"') for r in rows)
 
 
 def graph_labels(conn: Connection) -> set[tuple[str, str, str]]:

@@ -27,14 +27,19 @@ Levels used:
 Alembic imports this module (through the entry point) while it is itself being
 imported, so it imports nothing from Alembic at module level: ``setup()``
 registers the operations and the comparators import their modules when called.
+Those function-level imports are deliberate (the entry point is loaded by every
+Alembic project, tridb's or not); nothing else in alembic_ext imports lazily.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
 from typing import TYPE_CHECKING, Any
 
 from .filters import include_name, include_object
+from .inspect import graph_schemas
 from .render import chain_render_item
 
 if TYPE_CHECKING:
@@ -50,28 +55,23 @@ __all__ = ["PLUGIN_NAME", "configure_options", "register", "setup"]
 PLUGIN_NAME = "tridb"
 
 
-def _graph_schemas(autogen_context: AutogenContext) -> frozenset[str]:
-    from sqlalchemy import text
-
-    from .inspect import age_installed
-
-    conn = autogen_context.connection
-    if conn is None or not age_installed(conn):
-        return frozenset()
-    rows = conn.scalars(text("SELECT namespace::regnamespace::text FROM ag_catalog.ag_graph"))
-    return frozenset(str(r).strip('"') for r in rows)
-
-
 def prepare(autogen_context: AutogenContext, upgrade_ops: UpgradeOps) -> PriorityDispatchResult:
     """Autogenerate-level: install this run's filters and type renderer."""
+    # lazy, as every import in this module's functions: see the module's
+    # docstring (pgvector's types too: only an autogenerate run reflects them)
     import pgvector.sqlalchemy  # noqa: F401  (vector columns reflect as their real types)
     from alembic.util import PriorityDispatchResult
 
     from . import operations  # noqa: F401  (renderers)
+    from ._compat import add_filters
 
-    schemas = _graph_schemas(autogen_context)
-    autogen_context._name_filters.append(functools.partial(include_name, graph_schemas=schemas))
-    autogen_context._object_filters.append(functools.partial(include_object, graph_schemas=schemas))
+    conn = autogen_context.connection
+    schemas = frozenset() if conn is None else graph_schemas(conn)
+    add_filters(
+        autogen_context,
+        name_filter=functools.partial(include_name, graph_schemas=schemas),
+        object_filter=functools.partial(include_object, graph_schemas=schemas),
+    )
     opts = autogen_context.opts
     opts["render_item"] = chain_render_item(opts.get("render_item"))
     return PriorityDispatchResult.CONTINUE
@@ -143,10 +143,10 @@ def setup(plugin: Plugin) -> None:
 
 
 def register(name: str = PLUGIN_NAME) -> None:
-    """Register the plugin by hand (the entry point does it when installed); idempotent."""
-    import contextlib
-    import sys
+    """Register the plugin by hand (the entry point does it when installed); idempotent.
 
+    :param name: the plugin's name in ``autogenerate_plugins``.
+    """
     from alembic.runtime.plugins import Plugin
 
     # ValueError: already registered (by the entry point, or an earlier call)

@@ -19,6 +19,7 @@ from sqlalchemy import Column, Index, Table
 
 from sqlalchemy_tridb.vector.spec import spec_of
 
+from .._compat import all_registries
 from ..declared import is_pgvector_type
 from ..operations import AlterVectorColumnOp, BackfillEmbeddingsOp
 
@@ -32,7 +33,13 @@ VECTOR_METHODS = frozenset({"hnsw", "ivfflat"})
 
 
 def _opts(index: Index) -> dict[str, Any]:
-    return dict(index.dialect_options["postgresql"]._non_defaults)
+    """The ``postgresql_*`` keywords given to (or reflected into) *index*, prefix removed."""
+    out = {
+        k.removeprefix("postgresql_"): v
+        for k, v in index.dialect_kwargs.items()
+        if k.startswith("postgresql_")
+    }
+    return out
 
 
 def _element_keys(index: Index) -> list[str]:
@@ -66,12 +73,11 @@ def index_signature(index: Index, *, reflected: bool) -> tuple[Any, ...] | None:
 
 
 def attribute_path(column: Column[Any]) -> str | None:
-    """``"module:Class.attr"`` of the mapped attribute of *column*, if one is mapped."""
-    try:
-        from sqlalchemy.orm.mapper import _all_registries
-    except ImportError:  # pragma: no cover - SQLAlchemy internals moved
-        return None
-    for reg in list(_all_registries()):
+    """``"module:Class.attr"`` of the mapped attribute of *column*, if one is mapped.
+
+    :param column: a column of the target ``MetaData``.
+    """
+    for reg in all_registries():
         for mapper in list(reg.mappers):
             if mapper.local_table is not column.table:
                 continue

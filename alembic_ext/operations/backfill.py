@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from alembic.autogenerate.render import renderers
 from alembic.operations import MigrateOperation, Operations
+from sqlalchemy.orm import Session
 
 from sqlalchemy_tridb.sql import quote_ident
+from sqlalchemy_tridb.vector import backfill
 
 from ..exc import MigrationError
 from ._util import call
@@ -130,10 +132,6 @@ def _backfill(operations: Operations, op: BackfillEmbeddingsOp) -> None:
             f"{what} has rows without an embedding and the migration names no attribute= to "
             "compute them with: add attribute='package.module:Class.attribute'"
         )
-    from sqlalchemy.orm import Session
-
-    from sqlalchemy_tridb.vector import backfill
-
     attribute = load_attribute(op.attribute)
     with Session(bind=conn) as session:
         backfill(session, attribute, batch_size=op.batch_size)
