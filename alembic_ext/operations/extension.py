@@ -8,17 +8,35 @@ from alembic.autogenerate.render import renderers
 from alembic.operations import MigrateOperation, Operations
 
 from sqlalchemy_tridb.sql import quote_ident
+from sqlalchemy_tridb.sql.ddl import CreateExtension, DropExtension, TextDDL
 
 from ._util import call, run
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
 
-__all__ = ["CONTROL_SCHEMAS", "CreateExtensionOp", "DropExtensionOp"]
+__all__ = ["CONTROL_SCHEMAS", "CreateExtensionOp", "DropEmptySchema", "DropExtensionOp"]
 
 #: Schemas named in an extension's control file: ``CREATE EXTENSION`` creates them,
 #: ``DROP EXTENSION`` leaves them behind, so the drop removes them when empty.
 CONTROL_SCHEMAS = {"age": "ag_catalog"}
+
+
+class DropEmptySchema(TextDDL):
+    """``DROP SCHEMA IF EXISTS name``, doing nothing if something is still in it.
+
+    :param name: the schema.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def sql(self) -> str:
+        """The statement's text."""
+        return (
+            f"DO $tridb$ BEGIN DROP SCHEMA IF EXISTS {quote_ident(self.name)}; "
+            "EXCEPTION WHEN dependent_objects_still_exist THEN NULL; END $tridb$"
+        )
 
 
 @Operations.register_operation("create_extension")
@@ -65,18 +83,15 @@ class DropExtensionOp(MigrateOperation):
 
 @Operations.implementation_for(CreateExtensionOp)
 def _create(operations: Operations, op: CreateExtensionOp) -> None:
-    run(operations, [f"CREATE EXTENSION IF NOT EXISTS {quote_ident(op.name)}"])
+    run(operations, [CreateExtension(op.name)])
 
 
 @Operations.implementation_for(DropExtensionOp)
 def _drop(operations: Operations, op: DropExtensionOp) -> None:
-    statements = [f"DROP EXTENSION IF EXISTS {quote_ident(op.name)}"]
+    statements: list[TextDDL] = [DropExtension(op.name)]
     schema = CONTROL_SCHEMAS.get(op.name)
     if schema is not None:
-        statements.append(
-            f"DO $tridb$ BEGIN DROP SCHEMA IF EXISTS {quote_ident(schema)}; "
-            "EXCEPTION WHEN dependent_objects_still_exist THEN NULL; END $tridb$"
-        )
+        statements.append(DropEmptySchema(schema))
     run(operations, statements)
 
 

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from alembic.autogenerate.render import renderers
 from alembic.operations import MigrateOperation, Operations
 
-from sqlalchemy_tridb.graph import CreateLabel
-from sqlalchemy_tridb.sql import validate_graph_name, validate_label
+from sqlalchemy_tridb.graph import CreateLabel, DropLabel
 
 from ._util import call, run
 
@@ -114,22 +113,12 @@ def label_op(graph: str, label: str, kind: Kind, *, drop: bool = False) -> Migra
     return CreateVertexLabelOp(graph, label) if kind == "v" else CreateEdgeLabelOp(graph, label)
 
 
-def _drop_sql(graph: str, label: str) -> str:
-    g, lbl = validate_graph_name(graph), validate_label(label)
-    return (
-        "DO $tridb$ BEGIN IF EXISTS (SELECT 1 FROM ag_catalog.ag_label l "
-        "JOIN ag_catalog.ag_graph g ON l.graph = g.graphid "
-        f"WHERE g.name = '{g}' AND l.name = '{lbl}') THEN "
-        f"PERFORM ag_catalog.drop_label('{g}', '{lbl}'); END IF; END $tridb$"
-    )
-
-
 def _create_impl(operations: Operations, op: CreateLabelOp) -> None:
     run(operations, [CreateLabel(op.graph, op.label, op.kind)])
 
 
 def _drop_impl(operations: Operations, op: DropLabelOp) -> None:
-    run(operations, [_drop_sql(op.graph, op.label)])
+    run(operations, [DropLabel(op.graph, op.label)])
 
 
 for _cls in (CreateVertexLabelOp, CreateEdgeLabelOp, CreateLabelOp):

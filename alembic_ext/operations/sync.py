@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from alembic.autogenerate.render import renderers
 from alembic.operations import MigrateOperation, Operations
 
-from ._util import prefix, run
+from ._util import prefix, run, text_literal
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
@@ -117,7 +117,7 @@ Operations.implementation_for(DropGraphSyncOp)(_impl)
 def _list(statements: Sequence[str]) -> str:
     if not statements:
         return "[]"
-    return "[\n" + "".join(f"    {s!r},\n" for s in statements) + "]"
+    return "[\n" + "".join(f"    {text_literal(s, '    ')},\n" for s in statements) + "]"
 
 
 def _render(autogen_context: AutogenContext, op: _SyncOp) -> str:

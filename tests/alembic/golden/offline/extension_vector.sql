@@ -1,0 +1,5 @@
+-- upgrade
+CREATE EXTENSION IF NOT EXISTS "vector";
+
+-- downgrade
+DROP EXTENSION IF EXISTS "vector";
