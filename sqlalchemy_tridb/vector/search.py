@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 from sqlalchemy import Select, inspect
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..exc import ConfigurationError
+from .._mixins import check_not_shadowed
+from ..exc import ConfigurationError, EmbeddingDeclarationError
 from .comparator import embedding_comparator
 from .settings import SEARCH_OPTION as SEARCH_OPTION
 from .settings import IterativeScan as IterativeScan
@@ -71,9 +72,16 @@ class EmbeddingSearchMixin:
     """Adds ``Model.nearest(query, k=10)`` for a model with one embedding column.
 
     With several, name one: ``Model.nearest(query, attribute="title_embedding")``.
+    A column named ``nearest`` would hide the method: it is refused with
+    :class:`~sqlalchemy_tridb.exc.EmbeddingDeclarationError` (map it under
+    another attribute name, ``nearest_: Mapped[...] = mapped_column("nearest")``).
     """
 
     __embedding_attribute__: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)  # declarative mapping first
+        check_not_shadowed(cls, EmbeddingSearchMixin, ("nearest",), EmbeddingDeclarationError)
 
     @classmethod
     def nearest(
