@@ -5,7 +5,7 @@ Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 
 """
-# ruff: noqa: E501  (the graph sync SQL is rendered as long string literals)
+# ruff: noqa: E501  (a line of the graph sync SQL can be long)
 from typing import Sequence, Union
 
 from alembic import op

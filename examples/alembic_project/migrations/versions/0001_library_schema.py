@@ -2,11 +2,11 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:32:08.306667
+Create Date: 2026-12-02 04:58:44.900619
 
 """
 
-# ruff: noqa: E501  (the graph sync SQL is rendered as long string literals)
+# ruff: noqa: E501  (a line of the graph sync SQL can be long)
 from collections.abc import Sequence
 
 import pgvector.sqlalchemy
@@ -68,18 +68,122 @@ def upgrade() -> None:
     op.create_graph_sync(
         "author",
         statements=[
-            'CREATE OR REPLACE FUNCTION "tridb_author_vertex_trunc"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Author\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT id FROM "library"."Author");\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT id FROM "library"."Author");\n    DELETE FROM "library"."Author";\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_trunc" ON "author"',
-            'CREATE TRIGGER "tridb_vertex_trunc" AFTER TRUNCATE ON "author" FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_trunc"()',
-            'CREATE OR REPLACE FUNCTION "tridb_author_vertex_ins"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Author\');\nBEGIN\n    INSERT INTO "library"."Author" (id, properties) SELECT ag_catalog._graphid(v_label, n."id"::bigint), (\'{\' || array_to_string(ARRAY[\n            CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n            CASE WHEN n."name" IS NULL THEN NULL ELSE \'"name": \' || to_json(n."name")::text END], \', \') || \'}\')::ag_catalog.agtype FROM new_rows n;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_ins" ON "author"',
-            'CREATE TRIGGER "tridb_vertex_ins" AFTER INSERT ON "author" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_ins"()',
-            'CREATE OR REPLACE FUNCTION "tridb_author_vertex_upd"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Author\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    DELETE FROM "library"."Author" WHERE id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    INSERT INTO "library"."Author" (id, properties) SELECT ag_catalog._graphid(v_label, n."id"::bigint), (\'{\' || array_to_string(ARRAY[\n            CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n            CASE WHEN n."name" IS NULL THEN NULL ELSE \'"name": \' || to_json(n."name")::text END], \', \') || \'}\')::ag_catalog.agtype FROM new_rows n ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties WHERE "library"."Author".properties IS DISTINCT FROM EXCLUDED.properties;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_upd" ON "author"',
-            'CREATE TRIGGER "tridb_vertex_upd" AFTER UPDATE ON "author" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_upd"()',
-            'CREATE OR REPLACE FUNCTION "tridb_author_vertex_del"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Author\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    DELETE FROM "library"."Author" WHERE id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_del" ON "author"',
-            'CREATE TRIGGER "tridb_vertex_del" AFTER DELETE ON "author" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_del"()',
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_author_vertex_trunc"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Author');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT id FROM "library"."Author"\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT id FROM "library"."Author"\n'
+                "    );\n"
+                '    DELETE FROM "library"."Author";\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_trunc"\n'
+                'AFTER TRUNCATE ON "author"\n'
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_trunc"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_author_vertex_ins"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Author');\n"
+                "BEGIN\n"
+                '    INSERT INTO "library"."Author" (id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                "        ('{' || array_to_string(ARRAY[\n"
+                '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
+                "                CASE WHEN n.\"name\" IS NULL THEN NULL ELSE '\"name\": ' || to_json(n.\"name\")::text END], ', ') || '}')::ag_catalog.agtype\n"
+                "    FROM new_rows n;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_ins"\n'
+                'AFTER INSERT ON "author"\n'
+                "REFERENCING NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_ins"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_author_vertex_upd"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Author');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    DELETE FROM "library"."Author"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    INSERT INTO "library"."Author" (id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                "        ('{' || array_to_string(ARRAY[\n"
+                '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
+                "                CASE WHEN n.\"name\" IS NULL THEN NULL ELSE '\"name\": ' || to_json(n.\"name\")::text END], ', ') || '}')::ag_catalog.agtype\n"
+                "    FROM new_rows n\n"
+                "    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
+                '    WHERE "library"."Author".properties IS DISTINCT FROM EXCLUDED.properties;\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_upd"\n'
+                'AFTER UPDATE ON "author"\n'
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_upd"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_author_vertex_del"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Author');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                '    DELETE FROM "library"."Author"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_del"\n'
+                'AFTER DELETE ON "author"\n'
+                "REFERENCING OLD TABLE AS old_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_del"()'
+            ),
         ],
         drop_statements=[
             'DROP TRIGGER IF EXISTS "tridb_vertex_trunc" ON "author"',
@@ -95,24 +199,190 @@ def upgrade() -> None:
     op.create_graph_sync(
         "book",
         statements=[
-            'CREATE OR REPLACE FUNCTION "tridb_book_vertex_trunc"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Book\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT id FROM "library"."Book");\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT id FROM "library"."Book");\n    DELETE FROM "library"."Book";\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_trunc" ON "book"',
-            'CREATE TRIGGER "tridb_vertex_trunc" AFTER TRUNCATE ON "book" FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_trunc"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_vertex_ins"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Book\');\nBEGIN\n    INSERT INTO "library"."Book" (id, properties) SELECT ag_catalog._graphid(v_label, n."id"::bigint), (\'{\' || array_to_string(ARRAY[\n            CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n            CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n            CASE WHEN n."author_id" IS NULL THEN NULL ELSE \'"author_id": \' || n."author_id"::text END], \', \') || \'}\')::ag_catalog.agtype FROM new_rows n;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_ins" ON "book"',
-            'CREATE TRIGGER "tridb_vertex_ins" AFTER INSERT ON "book" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_ins"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_vertex_upd"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Book\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    DELETE FROM "library"."Book" WHERE id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    INSERT INTO "library"."Book" (id, properties) SELECT ag_catalog._graphid(v_label, n."id"::bigint), (\'{\' || array_to_string(ARRAY[\n            CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n            CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n            CASE WHEN n."author_id" IS NULL THEN NULL ELSE \'"author_id": \' || n."author_id"::text END], \', \') || \'}\')::ag_catalog.agtype FROM new_rows n ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties WHERE "library"."Book".properties IS DISTINCT FROM EXCLUDED.properties;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_upd" ON "book"',
-            'CREATE TRIGGER "tridb_vertex_upd" AFTER UPDATE ON "book" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_upd"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_vertex_del"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Book\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    DELETE FROM "library"."Book" WHERE id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_del" ON "book"',
-            'CREATE TRIGGER "tridb_vertex_del" AFTER DELETE ON "book" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_del"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id(\'library\', \'Book\');\n    v_tgt int := ag_catalog._label_id(\'library\', \'Author\');\n    v_edge int := ag_catalog._label_id(\'library\', \'WRITTEN_BY\');\nBEGIN\n    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id) SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id FROM new_rows n WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_ins" ON "book"',
-            'CREATE TRIGGER "tridb_edge_WRITTEN_BY_ins" AFTER INSERT ON "book" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id(\'library\', \'Book\');\n    v_tgt int := ag_catalog._label_id(\'library\', \'Author\');\n    v_edge int := ag_catalog._label_id(\'library\', \'WRITTEN_BY\');\nBEGIN\n    DELETE FROM "library"."WRITTEN_BY" e USING (SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id FROM old_rows o WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL EXCEPT SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id FROM new_rows n WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL) x WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id) SELECT * FROM (SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id FROM new_rows n WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL EXCEPT SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id FROM old_rows o WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL) x;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_upd" ON "book"',
-            'CREATE TRIGGER "tridb_edge_WRITTEN_BY_upd" AFTER UPDATE ON "book" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"()',
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_vertex_trunc"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Book');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT id FROM "library"."Book"\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT id FROM "library"."Book"\n'
+                "    );\n"
+                '    DELETE FROM "library"."Book";\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_trunc"\n'
+                'AFTER TRUNCATE ON "book"\n'
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_trunc"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_vertex_ins"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Book');\n"
+                "BEGIN\n"
+                '    INSERT INTO "library"."Book" (id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                "        ('{' || array_to_string(ARRAY[\n"
+                '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
+                '                CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n'
+                "                CASE WHEN n.\"author_id\" IS NULL THEN NULL ELSE '\"author_id\": ' || n.\"author_id\"::text END], ', ') || '}')::ag_catalog.agtype\n"
+                "    FROM new_rows n;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_ins"\n'
+                'AFTER INSERT ON "book"\n'
+                "REFERENCING NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_ins"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_vertex_upd"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Book');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    DELETE FROM "library"."Book"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    INSERT INTO "library"."Book" (id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                "        ('{' || array_to_string(ARRAY[\n"
+                '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
+                '                CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n'
+                "                CASE WHEN n.\"author_id\" IS NULL THEN NULL ELSE '\"author_id\": ' || n.\"author_id\"::text END], ', ') || '}')::ag_catalog.agtype\n"
+                "    FROM new_rows n\n"
+                "    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
+                '    WHERE "library"."Book".properties IS DISTINCT FROM EXCLUDED.properties;\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_upd"\n'
+                'AFTER UPDATE ON "book"\n'
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_upd"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_vertex_del"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Book');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                '    DELETE FROM "library"."Book"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_del"\n'
+                'AFTER DELETE ON "book"\n'
+                "REFERENCING OLD TABLE AS old_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_del"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
+                "BEGIN\n"
+                '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
+                '    SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
+                '        ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                "    FROM new_rows n\n"
+                '    WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL;\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_WRITTEN_BY_ins"\n'
+                'AFTER INSERT ON "book"\n'
+                "REFERENCING NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."WRITTEN_BY" e\n'
+                "    USING (\n"
+                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL\n'
+                "    ) x\n"
+                "    WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n"
+                '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
+                "    SELECT * FROM (\n"
+                '        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
+                "    ) x;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_WRITTEN_BY_upd"\n'
+                'AFTER UPDATE ON "book"\n'
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"()'
+            ),
         ],
         drop_statements=[
             'DROP TRIGGER IF EXISTS "tridb_vertex_trunc" ON "book"',
@@ -132,18 +402,122 @@ def upgrade() -> None:
     op.create_graph_sync(
         "cites",
         statements=[
-            'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_ins"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id(\'library\', \'Book\');\n    v_tgt int := ag_catalog._label_id(\'library\', \'Book\');\n    v_edge int := ag_catalog._label_id(\'library\', \'CITES\');\nBEGIN\n    INSERT INTO "library"."CITES" (id, start_id, end_id, properties) SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id, ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id, ag_catalog.agtype_build_map() AS properties FROM new_rows n WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_edge_CITES_ins" ON "cites"',
-            'CREATE TRIGGER "tridb_edge_CITES_ins" AFTER INSERT ON "cites" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_ins"()',
-            'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_upd"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id(\'library\', \'Book\');\n    v_tgt int := ag_catalog._label_id(\'library\', \'Book\');\n    v_edge int := ag_catalog._label_id(\'library\', \'CITES\');\nBEGIN\n    DELETE FROM "library"."CITES" WHERE id IN (SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o EXCEPT SELECT x.id FROM (SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id, ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id, ag_catalog.agtype_build_map() AS properties FROM new_rows n WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL) x);\n    INSERT INTO "library"."CITES" (id, start_id, end_id, properties) SELECT * FROM (SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id, ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id, ag_catalog.agtype_build_map() AS properties FROM new_rows n WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL EXCEPT SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id, ag_catalog._graphid(v_src, o."citing_id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, o."cited_id"::bigint) AS end_id, ag_catalog.agtype_build_map() AS properties FROM old_rows o WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL) x ON CONFLICT (id) DO UPDATE SET start_id = EXCLUDED.start_id, end_id = EXCLUDED.end_id, properties = EXCLUDED.properties;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_edge_CITES_upd" ON "cites"',
-            'CREATE TRIGGER "tridb_edge_CITES_upd" AFTER UPDATE ON "cites" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_upd"()',
-            "CREATE OR REPLACE FUNCTION \"tridb_cites_edge_CITES_trunc\"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id('library', 'Book');\n    v_tgt int := ag_catalog._label_id('library', 'Book');\n    v_edge int := ag_catalog._label_id('library', 'CITES');\nBEGIN\n    DELETE FROM \"library\".\"CITES\";\n    RETURN NULL;\nEND\n$tridb$",
-            'DROP TRIGGER IF EXISTS "tridb_edge_CITES_trunc" ON "cites"',
-            'CREATE TRIGGER "tridb_edge_CITES_trunc" AFTER TRUNCATE ON "cites" FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_trunc"()',
-            "CREATE OR REPLACE FUNCTION \"tridb_cites_edge_CITES_del\"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id('library', 'Book');\n    v_tgt int := ag_catalog._label_id('library', 'Book');\n    v_edge int := ag_catalog._label_id('library', 'CITES');\nBEGIN\n    DELETE FROM \"library\".\"CITES\" WHERE id IN (SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o.\"citing_id\"::text, o.\"cited_id\"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o);\n    RETURN NULL;\nEND\n$tridb$",
-            'DROP TRIGGER IF EXISTS "tridb_edge_CITES_del" ON "cites"',
-            'CREATE TRIGGER "tridb_edge_CITES_del" AFTER DELETE ON "cites" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_del"()',
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_ins"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
+                "BEGIN\n"
+                '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '        ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
+                '        ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                "        ag_catalog.agtype_build_map() AS properties\n"
+                "    FROM new_rows n\n"
+                '    WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL;\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_CITES_ins"\n'
+                'AFTER INSERT ON "cites"\n'
+                "REFERENCING NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_ins"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_upd"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."CITES"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o\n'
+                "        EXCEPT\n"
+                "        SELECT x.id FROM (\n"
+                '            SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '                ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
+                '                ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                "                ag_catalog.agtype_build_map() AS properties\n"
+                "            FROM new_rows n\n"
+                '            WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
+                "        ) x\n"
+                "    );\n"
+                '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
+                "    SELECT * FROM (\n"
+                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '            ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                "            ag_catalog.agtype_build_map() AS properties\n"
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '            ag_catalog._graphid(v_src, o."citing_id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, o."cited_id"::bigint) AS end_id,\n'
+                "            ag_catalog.agtype_build_map() AS properties\n"
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL\n'
+                "    ) x\n"
+                "    ON CONFLICT (id) DO UPDATE SET\n"
+                "        start_id = EXCLUDED.start_id,\n"
+                "        end_id = EXCLUDED.end_id,\n"
+                "        properties = EXCLUDED.properties;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_CITES_upd"\n'
+                'AFTER UPDATE ON "cites"\n'
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_upd"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_trunc"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."CITES";\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_CITES_trunc"\n'
+                'AFTER TRUNCATE ON "cites"\n'
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_trunc"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_del"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."CITES"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o\n'
+                "    );\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_CITES_del"\n'
+                'AFTER DELETE ON "cites"\n'
+                "REFERENCING OLD TABLE AS old_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_del"()'
+            ),
         ],
         drop_statements=[
             'DROP TRIGGER IF EXISTS "tridb_edge_CITES_ins" ON "cites"',
@@ -175,18 +549,122 @@ def downgrade() -> None:
             'DROP FUNCTION IF EXISTS "tridb_cites_edge_CITES_del"()',
         ],
         create_statements=[
-            'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_ins"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id(\'library\', \'Book\');\n    v_tgt int := ag_catalog._label_id(\'library\', \'Book\');\n    v_edge int := ag_catalog._label_id(\'library\', \'CITES\');\nBEGIN\n    INSERT INTO "library"."CITES" (id, start_id, end_id, properties) SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id, ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id, ag_catalog.agtype_build_map() AS properties FROM new_rows n WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_edge_CITES_ins" ON "cites"',
-            'CREATE TRIGGER "tridb_edge_CITES_ins" AFTER INSERT ON "cites" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_ins"()',
-            'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_upd"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id(\'library\', \'Book\');\n    v_tgt int := ag_catalog._label_id(\'library\', \'Book\');\n    v_edge int := ag_catalog._label_id(\'library\', \'CITES\');\nBEGIN\n    DELETE FROM "library"."CITES" WHERE id IN (SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o EXCEPT SELECT x.id FROM (SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id, ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id, ag_catalog.agtype_build_map() AS properties FROM new_rows n WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL) x);\n    INSERT INTO "library"."CITES" (id, start_id, end_id, properties) SELECT * FROM (SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id, ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id, ag_catalog.agtype_build_map() AS properties FROM new_rows n WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL EXCEPT SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id, ag_catalog._graphid(v_src, o."citing_id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, o."cited_id"::bigint) AS end_id, ag_catalog.agtype_build_map() AS properties FROM old_rows o WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL) x ON CONFLICT (id) DO UPDATE SET start_id = EXCLUDED.start_id, end_id = EXCLUDED.end_id, properties = EXCLUDED.properties;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_edge_CITES_upd" ON "cites"',
-            'CREATE TRIGGER "tridb_edge_CITES_upd" AFTER UPDATE ON "cites" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_upd"()',
-            "CREATE OR REPLACE FUNCTION \"tridb_cites_edge_CITES_trunc\"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id('library', 'Book');\n    v_tgt int := ag_catalog._label_id('library', 'Book');\n    v_edge int := ag_catalog._label_id('library', 'CITES');\nBEGIN\n    DELETE FROM \"library\".\"CITES\";\n    RETURN NULL;\nEND\n$tridb$",
-            'DROP TRIGGER IF EXISTS "tridb_edge_CITES_trunc" ON "cites"',
-            'CREATE TRIGGER "tridb_edge_CITES_trunc" AFTER TRUNCATE ON "cites" FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_trunc"()',
-            "CREATE OR REPLACE FUNCTION \"tridb_cites_edge_CITES_del\"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id('library', 'Book');\n    v_tgt int := ag_catalog._label_id('library', 'Book');\n    v_edge int := ag_catalog._label_id('library', 'CITES');\nBEGIN\n    DELETE FROM \"library\".\"CITES\" WHERE id IN (SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o.\"citing_id\"::text, o.\"cited_id\"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o);\n    RETURN NULL;\nEND\n$tridb$",
-            'DROP TRIGGER IF EXISTS "tridb_edge_CITES_del" ON "cites"',
-            'CREATE TRIGGER "tridb_edge_CITES_del" AFTER DELETE ON "cites" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_del"()',
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_ins"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
+                "BEGIN\n"
+                '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '        ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
+                '        ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                "        ag_catalog.agtype_build_map() AS properties\n"
+                "    FROM new_rows n\n"
+                '    WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL;\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_CITES_ins"\n'
+                'AFTER INSERT ON "cites"\n'
+                "REFERENCING NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_ins"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_upd"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."CITES"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o\n'
+                "        EXCEPT\n"
+                "        SELECT x.id FROM (\n"
+                '            SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '                ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
+                '                ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                "                ag_catalog.agtype_build_map() AS properties\n"
+                "            FROM new_rows n\n"
+                '            WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
+                "        ) x\n"
+                "    );\n"
+                '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
+                "    SELECT * FROM (\n"
+                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '            ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                "            ag_catalog.agtype_build_map() AS properties\n"
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '            ag_catalog._graphid(v_src, o."citing_id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, o."cited_id"::bigint) AS end_id,\n'
+                "            ag_catalog.agtype_build_map() AS properties\n"
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL\n'
+                "    ) x\n"
+                "    ON CONFLICT (id) DO UPDATE SET\n"
+                "        start_id = EXCLUDED.start_id,\n"
+                "        end_id = EXCLUDED.end_id,\n"
+                "        properties = EXCLUDED.properties;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_CITES_upd"\n'
+                'AFTER UPDATE ON "cites"\n'
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_upd"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_trunc"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."CITES";\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_CITES_trunc"\n'
+                'AFTER TRUNCATE ON "cites"\n'
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_trunc"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_del"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."CITES"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o\n'
+                "    );\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_CITES_del"\n'
+                'AFTER DELETE ON "cites"\n'
+                "REFERENCING OLD TABLE AS old_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_cites_edge_CITES_del"()'
+            ),
         ],
     )
     op.drop_graph_sync(
@@ -206,24 +684,190 @@ def downgrade() -> None:
             'DROP FUNCTION IF EXISTS "tridb_book_edge_WRITTEN_BY_upd"()',
         ],
         create_statements=[
-            'CREATE OR REPLACE FUNCTION "tridb_book_vertex_trunc"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Book\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT id FROM "library"."Book");\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT id FROM "library"."Book");\n    DELETE FROM "library"."Book";\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_trunc" ON "book"',
-            'CREATE TRIGGER "tridb_vertex_trunc" AFTER TRUNCATE ON "book" FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_trunc"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_vertex_ins"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Book\');\nBEGIN\n    INSERT INTO "library"."Book" (id, properties) SELECT ag_catalog._graphid(v_label, n."id"::bigint), (\'{\' || array_to_string(ARRAY[\n            CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n            CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n            CASE WHEN n."author_id" IS NULL THEN NULL ELSE \'"author_id": \' || n."author_id"::text END], \', \') || \'}\')::ag_catalog.agtype FROM new_rows n;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_ins" ON "book"',
-            'CREATE TRIGGER "tridb_vertex_ins" AFTER INSERT ON "book" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_ins"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_vertex_upd"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Book\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    DELETE FROM "library"."Book" WHERE id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    INSERT INTO "library"."Book" (id, properties) SELECT ag_catalog._graphid(v_label, n."id"::bigint), (\'{\' || array_to_string(ARRAY[\n            CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n            CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n            CASE WHEN n."author_id" IS NULL THEN NULL ELSE \'"author_id": \' || n."author_id"::text END], \', \') || \'}\')::ag_catalog.agtype FROM new_rows n ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties WHERE "library"."Book".properties IS DISTINCT FROM EXCLUDED.properties;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_upd" ON "book"',
-            'CREATE TRIGGER "tridb_vertex_upd" AFTER UPDATE ON "book" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_upd"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_vertex_del"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Book\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    DELETE FROM "library"."Book" WHERE id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_del" ON "book"',
-            'CREATE TRIGGER "tridb_vertex_del" AFTER DELETE ON "book" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_del"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id(\'library\', \'Book\');\n    v_tgt int := ag_catalog._label_id(\'library\', \'Author\');\n    v_edge int := ag_catalog._label_id(\'library\', \'WRITTEN_BY\');\nBEGIN\n    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id) SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id FROM new_rows n WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_ins" ON "book"',
-            'CREATE TRIGGER "tridb_edge_WRITTEN_BY_ins" AFTER INSERT ON "book" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"()',
-            'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_src int := ag_catalog._label_id(\'library\', \'Book\');\n    v_tgt int := ag_catalog._label_id(\'library\', \'Author\');\n    v_edge int := ag_catalog._label_id(\'library\', \'WRITTEN_BY\');\nBEGIN\n    DELETE FROM "library"."WRITTEN_BY" e USING (SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id FROM old_rows o WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL EXCEPT SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id FROM new_rows n WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL) x WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id) SELECT * FROM (SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id FROM new_rows n WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL EXCEPT SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id, ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id FROM old_rows o WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL) x;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_upd" ON "book"',
-            'CREATE TRIGGER "tridb_edge_WRITTEN_BY_upd" AFTER UPDATE ON "book" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"()',
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_vertex_trunc"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Book');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT id FROM "library"."Book"\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT id FROM "library"."Book"\n'
+                "    );\n"
+                '    DELETE FROM "library"."Book";\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_trunc"\n'
+                'AFTER TRUNCATE ON "book"\n'
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_trunc"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_vertex_ins"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Book');\n"
+                "BEGIN\n"
+                '    INSERT INTO "library"."Book" (id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                "        ('{' || array_to_string(ARRAY[\n"
+                '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
+                '                CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n'
+                "                CASE WHEN n.\"author_id\" IS NULL THEN NULL ELSE '\"author_id\": ' || n.\"author_id\"::text END], ', ') || '}')::ag_catalog.agtype\n"
+                "    FROM new_rows n;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_ins"\n'
+                'AFTER INSERT ON "book"\n'
+                "REFERENCING NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_ins"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_vertex_upd"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Book');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    DELETE FROM "library"."Book"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    INSERT INTO "library"."Book" (id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                "        ('{' || array_to_string(ARRAY[\n"
+                '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
+                '                CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n'
+                "                CASE WHEN n.\"author_id\" IS NULL THEN NULL ELSE '\"author_id\": ' || n.\"author_id\"::text END], ', ') || '}')::ag_catalog.agtype\n"
+                "    FROM new_rows n\n"
+                "    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
+                '    WHERE "library"."Book".properties IS DISTINCT FROM EXCLUDED.properties;\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_upd"\n'
+                'AFTER UPDATE ON "book"\n'
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_upd"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_vertex_del"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Book');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                '    DELETE FROM "library"."Book"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_del"\n'
+                'AFTER DELETE ON "book"\n'
+                "REFERENCING OLD TABLE AS old_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_vertex_del"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
+                "BEGIN\n"
+                '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
+                '    SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
+                '        ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                "    FROM new_rows n\n"
+                '    WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL;\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_WRITTEN_BY_ins"\n'
+                'AFTER INSERT ON "book"\n'
+                "REFERENCING NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."WRITTEN_BY" e\n'
+                "    USING (\n"
+                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL\n'
+                "    ) x\n"
+                "    WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n"
+                '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
+                "    SELECT * FROM (\n"
+                '        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
+                "    ) x;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_WRITTEN_BY_upd"\n'
+                'AFTER UPDATE ON "book"\n'
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"()'
+            ),
         ],
     )
     op.drop_graph_sync(
@@ -239,18 +883,122 @@ def downgrade() -> None:
             'DROP FUNCTION IF EXISTS "tridb_author_vertex_del"()',
         ],
         create_statements=[
-            'CREATE OR REPLACE FUNCTION "tridb_author_vertex_trunc"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Author\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT id FROM "library"."Author");\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT id FROM "library"."Author");\n    DELETE FROM "library"."Author";\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_trunc" ON "author"',
-            'CREATE TRIGGER "tridb_vertex_trunc" AFTER TRUNCATE ON "author" FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_trunc"()',
-            'CREATE OR REPLACE FUNCTION "tridb_author_vertex_ins"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Author\');\nBEGIN\n    INSERT INTO "library"."Author" (id, properties) SELECT ag_catalog._graphid(v_label, n."id"::bigint), (\'{\' || array_to_string(ARRAY[\n            CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n            CASE WHEN n."name" IS NULL THEN NULL ELSE \'"name": \' || to_json(n."name")::text END], \', \') || \'}\')::ag_catalog.agtype FROM new_rows n;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_ins" ON "author"',
-            'CREATE TRIGGER "tridb_vertex_ins" AFTER INSERT ON "author" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_ins"()',
-            'CREATE OR REPLACE FUNCTION "tridb_author_vertex_upd"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Author\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    DELETE FROM "library"."Author" WHERE id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o EXCEPT SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n);\n    INSERT INTO "library"."Author" (id, properties) SELECT ag_catalog._graphid(v_label, n."id"::bigint), (\'{\' || array_to_string(ARRAY[\n            CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n            CASE WHEN n."name" IS NULL THEN NULL ELSE \'"name": \' || to_json(n."name")::text END], \', \') || \'}\')::ag_catalog.agtype FROM new_rows n ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties WHERE "library"."Author".properties IS DISTINCT FROM EXCLUDED.properties;\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_upd" ON "author"',
-            'CREATE TRIGGER "tridb_vertex_upd" AFTER UPDATE ON "author" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_upd"()',
-            'CREATE OR REPLACE FUNCTION "tridb_author_vertex_del"() RETURNS trigger LANGUAGE plpgsql AS $tridb$\nDECLARE\n    v_label int := ag_catalog._label_id(\'library\', \'Author\');\nBEGIN\n    DELETE FROM "library"._ag_label_edge WHERE start_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    DELETE FROM "library"._ag_label_edge WHERE end_id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    DELETE FROM "library"."Author" WHERE id IN (SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o);\n    RETURN NULL;\nEND\n$tridb$',
-            'DROP TRIGGER IF EXISTS "tridb_vertex_del" ON "author"',
-            'CREATE TRIGGER "tridb_vertex_del" AFTER DELETE ON "author" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_del"()',
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_author_vertex_trunc"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Author');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT id FROM "library"."Author"\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT id FROM "library"."Author"\n'
+                "    );\n"
+                '    DELETE FROM "library"."Author";\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_trunc"\n'
+                'AFTER TRUNCATE ON "author"\n'
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_trunc"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_author_vertex_ins"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Author');\n"
+                "BEGIN\n"
+                '    INSERT INTO "library"."Author" (id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                "        ('{' || array_to_string(ARRAY[\n"
+                '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
+                "                CASE WHEN n.\"name\" IS NULL THEN NULL ELSE '\"name\": ' || to_json(n.\"name\")::text END], ', ') || '}')::ag_catalog.agtype\n"
+                "    FROM new_rows n;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_ins"\n'
+                'AFTER INSERT ON "author"\n'
+                "REFERENCING NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_ins"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_author_vertex_upd"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Author');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    DELETE FROM "library"."Author"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "        EXCEPT\n"
+                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                "    );\n"
+                '    INSERT INTO "library"."Author" (id, properties)\n'
+                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                "        ('{' || array_to_string(ARRAY[\n"
+                '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
+                "                CASE WHEN n.\"name\" IS NULL THEN NULL ELSE '\"name\": ' || to_json(n.\"name\")::text END], ', ') || '}')::ag_catalog.agtype\n"
+                "    FROM new_rows n\n"
+                "    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
+                '    WHERE "library"."Author".properties IS DISTINCT FROM EXCLUDED.properties;\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_upd"\n'
+                'AFTER UPDATE ON "author"\n'
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_upd"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_author_vertex_del"() RETURNS trigger\n'
+                "LANGUAGE plpgsql AS $tridb$\n"
+                "DECLARE\n"
+                "    v_label int := ag_catalog._label_id('library', 'Author');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE start_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                '    DELETE FROM "library"."_ag_label_edge"\n'
+                "    WHERE end_id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                '    DELETE FROM "library"."Author"\n'
+                "    WHERE id IN (\n"
+                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                "    );\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_vertex_del"\n'
+                'AFTER DELETE ON "author"\n'
+                "REFERENCING OLD TABLE AS old_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_author_vertex_del"()'
+            ),
         ],
     )
     op.drop_edge_label("library", "CITES")
