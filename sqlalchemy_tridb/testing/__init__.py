@@ -8,5 +8,12 @@ from __future__ import annotations
 
 from .fixtures import TemplateDatabase as TemplateDatabase
 from .fixtures import tridb_database_factory as tridb_database_factory
+from .fixtures import tridb_engine_factory as tridb_engine_factory
+from .plugin import local_server_unavailable as local_server_unavailable
 
-__all__ = ["TemplateDatabase", "tridb_database_factory"]
+__all__ = [
+    "TemplateDatabase",
+    "local_server_unavailable",
+    "tridb_database_factory",
+    "tridb_engine_factory",
+]

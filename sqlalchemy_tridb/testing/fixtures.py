@@ -3,10 +3,15 @@
 A session-scoped *template* database gets ``CREATE EXTENSION vector`` and
 ``CREATE EXTENSION age`` (plus any load callbacks) once; every test then gets a
 fresh clone of it (``CREATE DATABASE ... TEMPLATE``), dropped afterwards.
+
+:func:`tridb_database_factory` makes the template fixture and
+:func:`tridb_engine_factory` the per-test engine on a clone of it; the plugin's
+own ``tridb_template`` and ``tridb_shared_engine`` are made with them too.
 """
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -16,14 +21,23 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 #: A load callback: gets a connection to the template database, inside a transaction.
 Loader = Callable[[Connection], None]
+
+#: Fixtures that hand out a server: a test whose fixture closure holds one of
+#: them gets the ``db`` marker (see :mod:`sqlalchemy_tridb.testing.plugin`).
+#: :func:`tridb_database_factory` adds the server fixture it is given.
+SERVER_FIXTURES: set[str] = {"tridb_server_url"}
 
 _counter = itertools.count()
 
 
 def _janitor(url: str, dbname: str, **kwargs: Any) -> Any:
+    # pytest-postgresql is a dev extra, imported only when a database is made: the
+    # plugin is registered (pytest11) wherever sqlalchemy-tridb is installed, and must
+    # not break pytest runs of projects that only install the library.
     from pytest_postgresql.janitor import DatabaseJanitor
 
     u = make_url(url)
@@ -42,6 +56,11 @@ def _url_for(url: str, dbname: str) -> str:
     return make_url(url).set(database=dbname).render_as_string(hide_password=False)
 
 
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine with the tridb connection set-up, as the fixtures make them."""
+    return create_engine(url, plugins=["tridb"], **kwargs)
+
+
 @dataclass
 class TemplateDatabase:
     """A template database with both extensions, cloned once per test."""
@@ -55,7 +74,7 @@ class TemplateDatabase:
         janitor = _janitor(self.server_url, self.name)
         janitor.drop()
         janitor.init()
-        engine = create_engine(_url_for(self.server_url, self.name), poolclass=_null_pool())
+        engine = create_engine(_url_for(self.server_url, self.name), poolclass=NullPool)
         try:
             with engine.begin() as conn:
                 conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
@@ -83,11 +102,14 @@ class TemplateDatabase:
         finally:
             janitor.drop()
 
-
-def _null_pool() -> Any:
-    from sqlalchemy.pool import NullPool
-
-    return NullPool
+    def engine(self, **engine_kwargs: Any) -> Iterator[Engine]:
+        """Yield an engine (tridb set-up) on a fresh clone; dispose of both afterwards."""
+        for url in self.clone():
+            engine = make_engine(url, **engine_kwargs)
+            try:
+                yield engine
+            finally:
+                engine.dispose()
 
 
 _templates = itertools.count()
@@ -99,6 +121,19 @@ def template_name(prefix: str = "tridb_tpl") -> str:
     return f"{prefix}_{worker}_{os.getpid()}_{next(_templates)}"
 
 
+def _requesting(func: Callable[..., Any], fixture: str) -> Callable[..., Any]:
+    """Make pytest pass fixture *fixture* to ``func(**kwargs)`` by that keyword.
+
+    pytest reads a fixture's dependencies from its signature; the name is only
+    known at run time here, so the signature is set.  Declared statically (not
+    looked up with ``request.getfixturevalue``), the dependency is in every
+    test's fixture closure, which is what the ``db`` marker is decided from.
+    """
+    param = inspect.Parameter(fixture, inspect.Parameter.KEYWORD_ONLY)
+    func.__signature__ = inspect.Signature([param])  # type: ignore[attr-defined]
+    return func
+
+
 def tridb_database_factory(
     *,
     load: Sequence[Loader] = (),
@@ -107,36 +142,50 @@ def tridb_database_factory(
 ) -> Any:
     """Return a session-scoped fixture giving a :class:`TemplateDatabase`.
 
-    Use it to build a template with your own schema, then clone it per test::
+    Use it to build a template with your own schema, then clone it per test
+    with :func:`tridb_engine_factory`::
 
-        from sqlalchemy_tridb.testing import tridb_database_factory
+        from sqlalchemy_tridb.testing import tridb_database_factory, tridb_engine_factory
 
         def create_schema(conn):
             Base.metadata.create_all(conn)
 
         shop_template = tridb_database_factory(load=[create_schema])
+        shop_engine = tridb_engine_factory("shop_template")
 
-        @pytest.fixture
-        def shop_engine(shop_template):
-            for url in shop_template.clone():
-                engine = create_engine(url, plugins=["tridb"])
-                yield engine
-                engine.dispose()
+    *server_fixture* names the fixture giving the server's URL; tests that use
+    the template get the ``db`` marker.
     """
+    SERVER_FIXTURES.add(server_fixture)
 
-    @pytest.fixture(scope=scope)
-    def _template(request: pytest.FixtureRequest) -> Iterator[TemplateDatabase]:
-        server_url = request.getfixturevalue(server_fixture)
-        tpl = TemplateDatabase(server_url, template_name(), tuple(load))
+    def _template(**fixtures: str) -> Iterator[TemplateDatabase]:
+        tpl = TemplateDatabase(fixtures[server_fixture], template_name(), tuple(load))
         tpl.create()
         try:
             yield tpl
         finally:
             tpl.drop()
 
-    return _template
+    return pytest.fixture(scope=scope)(_requesting(_template, server_fixture))
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the tridb connection set-up, as the fixtures make them."""
-    return create_engine(url, plugins=["tridb"], **kwargs)
+def tridb_engine_factory(
+    template: str = "tridb_template", *, scope: Any = "function", **engine_kwargs: Any
+) -> Any:
+    """Return a fixture giving an engine on a fresh clone of fixture *template*.
+
+    The engine has the tridb connection set-up (``plugins=["tridb"]`` plus
+    *engine_kwargs*); engine and clone go away when the fixture's *scope* ends
+    (each test, by default)::
+
+        shop_engine = tridb_engine_factory("shop_template")
+
+        def test_empty_shop(shop_engine):
+            with Session(shop_engine) as session:
+                assert session.scalars(select(Product)).all() == []
+    """
+
+    def _engine(**fixtures: TemplateDatabase) -> Iterator[Engine]:
+        yield from fixtures[template].engine(**engine_kwargs)
+
+    return pytest.fixture(scope=scope)(_requesting(_engine, template))

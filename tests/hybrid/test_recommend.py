@@ -7,14 +7,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import Connection, ForeignKey, create_engine, select
+from sqlalchemy import Connection, Engine, ForeignKey, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from sqlalchemy_tridb.embedding import DeterministicProvider
 from sqlalchemy_tridb.exc import TraversalError
 from sqlalchemy_tridb.graph import GraphEdge, GraphNode
 from sqlalchemy_tridb.recommend import recommend, related
-from sqlalchemy_tridb.testing import TemplateDatabase, tridb_database_factory
+from sqlalchemy_tridb.testing import tridb_database_factory, tridb_engine_factory
 from sqlalchemy_tridb.vector import HNSW, Embedding, install_embedding_sync
 
 EMBED = DeterministicProvider(dimension=64, name="shop_test")
@@ -54,6 +54,7 @@ def _create(conn: Connection) -> None:
 
 
 shop_template = tridb_database_factory(load=[_create])
+shop_engine = tridb_engine_factory("shop_template")
 
 PRODUCTS = {
     1: "wireless headphones",
@@ -67,21 +68,18 @@ BOUGHT = {1: [1], 2: [1, 3, 4], 3: [1, 4, 5]}
 
 
 @pytest.fixture
-def shop(shop_template: TemplateDatabase) -> Iterator[Session]:
-    for url in shop_template.clone():
-        engine = create_engine(url, plugins=["tridb"])
-        with Session(engine) as session, install_embedding_sync(session):
-            session.add_all(Customer(id=i, name=f"c{i}") for i in BOUGHT)
-            session.add_all(Product(id=i, name=n) for i, n in PRODUCTS.items())
-            session.flush()
-            session.add_all(
-                Purchase(id=10 * c + p, customer_id=c, product_id=p)
-                for c, ps in BOUGHT.items()
-                for p in ps
-            )
-            session.commit()
-            yield session
-        engine.dispose()
+def shop(shop_engine: Engine) -> Iterator[Session]:
+    with Session(shop_engine) as session, install_embedding_sync(session):
+        session.add_all(Customer(id=i, name=f"c{i}") for i in BOUGHT)
+        session.add_all(Product(id=i, name=n) for i, n in PRODUCTS.items())
+        session.flush()
+        session.add_all(
+            Purchase(id=10 * c + p, customer_id=c, product_id=p)
+            for c, ps in BOUGHT.items()
+            for p in ps
+        )
+        session.commit()
+        yield session
 
 
 def _vec(text: str) -> Any:

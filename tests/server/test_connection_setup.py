@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from importlib.metadata import entry_points
 
 import numpy as np
 import pytest
 from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.dialects import plugins
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from sqlalchemy_tridb import ConnectionSetupError, setup_engine
@@ -99,4 +101,18 @@ def test_async_engine(graph_url: str) -> None:
 def test_bad_plugin_option_is_a_typed_error(graph_url: str) -> None:
     with pytest.raises(ConnectionSetupError, match="true, false or auto"):
         create_engine(graph_url, plugins=["tridb"], tridb_load_age="sometimes")
-    assert TriDBPlugin  # exported for explicit registration
+
+
+def test_entry_point_and_explicit_registration_give_the_same_set_up(graph_url: str) -> None:
+    (entry_point,) = entry_points(group="sqlalchemy.plugins", name="tridb")
+    assert entry_point.load() is TriDBPlugin
+    assert plugins.load("tridb") is TriDBPlugin
+    # the class is exported so that it can be registered by hand, under any name
+    plugins.register("tridb_by_hand", "sqlalchemy_tridb.engine", "TriDBPlugin")
+    try:
+        engine = create_engine(graph_url, plugins=["tridb_by_hand"])
+        with engine.connect() as c:
+            _assert_prepared(c)
+        engine.dispose()
+    finally:
+        plugins.deregister("tridb_by_hand")

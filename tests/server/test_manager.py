@@ -17,10 +17,17 @@ import pytest
 from sqlalchemy_tridb.exc import PortInUseError, ServerError
 from sqlalchemy_tridb.server import LocalServer, ServerConfig
 from sqlalchemy_tridb.server.backends import ChrootBackend, choose_backend
+from sqlalchemy_tridb.testing import local_server_unavailable
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("TRIDB_DATABASE_URL")), reason="uses the local server manager"
-)
+NO_LOCAL_SERVER = local_server_unavailable()
+
+pytestmark = [
+    pytest.mark.db,
+    pytest.mark.skipif(
+        bool(os.environ.get("TRIDB_DATABASE_URL")), reason="uses the local server manager"
+    ),
+    pytest.mark.skipif(NO_LOCAL_SERVER is not None, reason=str(NO_LOCAL_SERVER)),
+]
 
 
 def _connect(server: LocalServer) -> psycopg.Connection:
