@@ -23,7 +23,10 @@ PGVECTOR_TYPES = frozenset({"VECTOR", "HALFVEC", "SPARSEVEC", "BIT_VECTOR"})
 
 
 def metadatas(target: MetaData | Sequence[MetaData] | None) -> list[MetaData]:
-    """``target_metadata`` as a list."""
+    """``target_metadata`` as a list.
+
+    :param target: ``target_metadata``: one ``MetaData``, several, or none.
+    """
     if target is None:
         return []
     if isinstance(target, MetaData):
@@ -32,7 +35,10 @@ def metadatas(target: MetaData | Sequence[MetaData] | None) -> list[MetaData]:
 
 
 def is_pgvector_type(type_: Any) -> bool:
-    """Whether *type_* is one of pgvector's column types."""
+    """Whether *type_* is one of pgvector's column types.
+
+    :param type_: a column type.
+    """
     return type(type_).__module__.startswith("pgvector.") or (
         type(type_).__name__ in PGVECTOR_TYPES
     )
@@ -55,7 +61,10 @@ def _resolved(mds: Iterable[MetaData]) -> tuple[list[Any], list[Any]]:
 
 
 def needed_extensions(mds: Sequence[MetaData]) -> list[str]:
-    """``vector`` if a column has a pgvector type, ``age`` if a graph is declared (in order)."""
+    """``vector`` if a column has a pgvector type, ``age`` if a graph is declared (in order).
+
+    :param mds: the target metadata.
+    """
     out = []
     if any(is_pgvector_type(c.type) for t in _tables(mds) for c in t.columns):
         out.append("vector")
@@ -66,19 +75,28 @@ def needed_extensions(mds: Sequence[MetaData]) -> list[str]:
 
 
 def declared_graphs(mds: Sequence[MetaData]) -> list[str]:
-    """Graph names, in declaration order."""
+    """Graph names, in declaration order.
+
+    :param mds: the target metadata.
+    """
     nodes, edges = _resolved(mds)
     return list(dict.fromkeys([n.graph for n in nodes] + [e.graph for e in edges]))
 
 
 def declared_labels(mds: Sequence[MetaData]) -> list[tuple[str, str, str]]:
-    """``(graph, label, kind)``: vertex labels first, then edge labels."""
+    """``(graph, label, kind)``: vertex labels first, then edge labels.
+
+    :param mds: the target metadata.
+    """
     nodes, edges = _resolved(mds)
     return [(n.graph, n.label, "v") for n in nodes] + [(e.graph, e.label, "e") for e in edges]
 
 
 def declared_syncs(mds: Sequence[MetaData]) -> dict[tuple[str | None, str], list[Trigger]]:
-    """The sync triggers of every mirrored table, by ``(schema, table)``."""
+    """The sync triggers of every mirrored table, by ``(schema, table)``.
+
+    :param mds: the target metadata.
+    """
     nodes, edges = _resolved(mds)
     out: dict[tuple[str | None, str], list[Trigger]] = {}
     for spec, triggers in [(n, node_triggers(n)) for n in nodes] + [

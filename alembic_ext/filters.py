@@ -39,6 +39,11 @@ def include_name(
     Graphs and labels that tridb's own comparators ask about (marked with
     :data:`GRAPH_OBJECT` in *parent_names*) pass, so that only the user's
     filters decide about them.
+
+    :param name: the name of the schema, table, column, index, ...
+    :param type_: its kind (``"schema"``, ``"table"``, ``"column"``, ...).
+    :param parent_names: Alembic's names of its schema and table.
+    :param graph_schemas: the schemas of the database's graphs.
     """
     if parent_names.get(GRAPH_OBJECT):
         return True
@@ -57,7 +62,15 @@ def include_object(
     *,
     graph_schemas: frozenset[str] = frozenset(),
 ) -> bool:
-    """Alembic ``include_object`` hook: skip AGE's schemas, label tables and their indexes."""
+    """Alembic ``include_object`` hook: skip AGE's schemas, label tables and their indexes.
+
+    :param obj: the schema item (a ``Table``, ``Column``, ``Index``, ...).
+    :param name: its name.
+    :param type_: its kind (``"table"``, ``"column"``, ``"index"``, ...).
+    :param reflected: whether it was reflected from the database.
+    :param compare_to: the item it is compared with, if any.
+    :param graph_schemas: the schemas of the database's graphs.
+    """
     table = getattr(obj, "table", None)
     schema = getattr(obj, "schema", None) or getattr(table, "schema", None)
     table_name = name if type_ == "table" else getattr(table, "name", None)

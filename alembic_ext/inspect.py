@@ -38,24 +38,36 @@ class DbTrigger:
 
 
 def extensions(conn: Connection) -> set[str]:
-    """Names of the installed extensions."""
+    """Names of the installed extensions.
+
+    :param conn: a connection to the database.
+    """
     return set(conn.scalars(text("SELECT extname FROM pg_catalog.pg_extension")))
 
 
 def age_installed(conn: Connection) -> bool:
-    """Whether AGE's catalog exists in this database."""
+    """Whether AGE's catalog exists in this database.
+
+    :param conn: a connection to the database.
+    """
     return conn.scalar(text("SELECT to_regclass('ag_catalog.ag_graph') IS NOT NULL")) is True
 
 
 def graphs(conn: Connection) -> set[str]:
-    """Names of the AGE graphs (empty without AGE)."""
+    """Names of the AGE graphs (empty without AGE).
+
+    :param conn: a connection to the database.
+    """
     if not age_installed(conn):
         return set()
     return {str(n) for n in conn.scalars(text("SELECT name::text FROM ag_catalog.ag_graph"))}
 
 
 def graph_schemas(conn: Connection) -> frozenset[str]:
-    """Names of the graphs' schemas, as the filters compare them (empty without AGE)."""
+    """Names of the graphs' schemas, as the filters compare them (empty without AGE).
+
+    :param conn: a connection to the database.
+    """
     if not age_installed(conn):
         return frozenset()
     rows = conn.scalars(text("SELECT namespace::regnamespace::text FROM ag_catalog.ag_graph"))
@@ -63,7 +75,10 @@ def graph_schemas(conn: Connection) -> frozenset[str]:
 
 
 def graph_labels(conn: Connection) -> set[tuple[str, str, str]]:
-    """``(graph, label, kind)`` of every user label (AGE's own ``_ag_label_*`` left out)."""
+    """``(graph, label, kind)`` of every user label (AGE's own ``_ag_label_*`` left out).
+
+    :param conn: a connection to the database.
+    """
     if not age_installed(conn):
         return set()
     rows = conn.execute(
@@ -77,7 +92,10 @@ def graph_labels(conn: Connection) -> set[tuple[str, str, str]]:
 
 
 def sync_triggers(conn: Connection) -> dict[tuple[str, str], dict[str, DbTrigger]]:
-    """The ``tridb_*`` triggers of every table, by ``(schema, table)`` and trigger name."""
+    """The ``tridb_*`` triggers of every table, by ``(schema, table)`` and trigger name.
+
+    :param conn: a connection to the database.
+    """
     rows = conn.execute(
         text(
             "SELECT n.nspname, c.relname, t.tgname, p.oid::regprocedure::text, p.prosrc, "

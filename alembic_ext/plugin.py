@@ -56,7 +56,11 @@ PLUGIN_NAME = "tridb"
 
 
 def prepare(autogen_context: AutogenContext, upgrade_ops: UpgradeOps) -> PriorityDispatchResult:
-    """Autogenerate-level: install this run's filters and type renderer."""
+    """Autogenerate-level: install this run's filters and type renderer.
+
+    :param autogen_context: the run's context.
+    :param upgrade_ops: the upgrade's operations (untouched).
+    """
     # lazy, as every import in this module's functions: see the module's
     # docstring (pgvector's types too: only an autogenerate run reflects them)
     import pgvector.sqlalchemy  # noqa: F401  (vector columns reflect as their real types)
@@ -80,7 +84,12 @@ def prepare(autogen_context: AutogenContext, upgrade_ops: UpgradeOps) -> Priorit
 def compare_graphs(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
-    """Schema level: graphs and labels (:mod:`alembic_ext.compare.graphs`)."""
+    """Schema level: graphs and labels (:mod:`alembic_ext.compare.graphs`).
+
+    :param autogen_context: the run's context.
+    :param upgrade_ops: the upgrade's operations.
+    :param schemas: the schemas compared (``None``: the default one).
+    """
     from .compare.graphs import compare_graphs as compare
 
     return compare(autogen_context, upgrade_ops, schemas)
@@ -89,7 +98,12 @@ def compare_graphs(
 def compare_syncs(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
-    """Schema level: sync triggers (:mod:`alembic_ext.compare.sync`)."""
+    """Schema level: sync triggers (:mod:`alembic_ext.compare.sync`).
+
+    :param autogen_context: the run's context.
+    :param upgrade_ops: the upgrade's operations.
+    :param schemas: the schemas compared (``None``: the default one).
+    """
     from .compare.sync import compare_syncs as compare
 
     return compare(autogen_context, upgrade_ops, schemas)
@@ -98,7 +112,12 @@ def compare_syncs(
 def compare_extensions(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
-    """Schema level: extensions (:mod:`alembic_ext.compare.extensions`)."""
+    """Schema level: extensions (:mod:`alembic_ext.compare.extensions`).
+
+    :param autogen_context: the run's context.
+    :param upgrade_ops: the upgrade's operations.
+    :param schemas: the schemas compared (``None``: the default one).
+    """
     from .compare.extensions import compare_extensions as compare
 
     return compare(autogen_context, upgrade_ops, schemas)
@@ -112,14 +131,25 @@ def compare_vector_table(
     conn_table: Table | None,
     metadata_table: Table | None,
 ) -> PriorityDispatchResult:
-    """Table level: vector indexes and columns (:mod:`alembic_ext.compare.vector`)."""
+    """Table level: vector indexes and columns (:mod:`alembic_ext.compare.vector`).
+
+    :param autogen_context: the run's context.
+    :param modify_ops: the table's operations.
+    :param schema: the table's schema (``None``: the default one).
+    :param tname: the table's name.
+    :param conn_table: the table as reflected (``None``: a new table).
+    :param metadata_table: the table in the models (``None``: a dropped table).
+    """
     from .compare.vector import compare_vector_table as compare
 
     return compare(autogen_context, modify_ops, schema, tname, conn_table, metadata_table)
 
 
 def setup(plugin: Plugin) -> None:
-    """Register the operations and the comparators (Alembic calls this for the entry point)."""
+    """Register the operations and the comparators (Alembic calls this for the entry point).
+
+    :param plugin: the ``alembic.runtime.plugins.Plugin`` to register them with.
+    """
     from alembic.util import DispatchPriority
 
     from . import operations  # noqa: F401  (op.create_graph & co., for the migration files)
@@ -161,6 +191,8 @@ def configure_options(**user: Any) -> dict[str, Any]:
     Registers the plugin if needed, adds ``"tridb"`` to ``autogenerate_plugins``
     and chains :func:`alembic_ext.include_name` / ``include_object`` and the
     pgvector ``render_item`` with any the user passes.
+
+    :param user: the user's ``context.configure()`` keywords.
     """
     register()
     opts = dict(user)

@@ -21,7 +21,12 @@ _MARK = "_tridb_render_item"
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
-    """Alembic ``render_item`` hook: pgvector types, with their import."""
+    """Alembic ``render_item`` hook: pgvector types, with their import.
+
+    :param type_: what Alembic renders (only ``"type"`` is handled here).
+    :param obj: the object, here a column type.
+    :param autogen_context: the run's context (its imports get pgvector's).
+    """
     if type_ != "type" or not is_pgvector_type(obj):
         return False
     autogen_context.imports.add("import pgvector.sqlalchemy")
@@ -29,7 +34,10 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
 
 
 def chain_render_item(user: RenderItem | None) -> RenderItem:
-    """A ``render_item`` that tries :func:`render_item`, then *user*'s (idempotent)."""
+    """A ``render_item`` that tries :func:`render_item`, then *user*'s (idempotent).
+
+    :param user: the user's ``render_item``, if any.
+    """
     if user is render_item or getattr(user, _MARK, False):
         return user  # type: ignore[return-value]
 

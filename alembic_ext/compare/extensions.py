@@ -28,7 +28,12 @@ MANAGED = ("vector", "age")
 def compare_extensions(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
-    """Schema-level comparator."""
+    """Schema-level comparator.
+
+    :param autogen_context: the run's context (connection, metadata, options).
+    :param upgrade_ops: the upgrade's operations, which this appends to.
+    :param schemas: the schemas compared (``None``: the default one).
+    """
     conn = autogen_context.connection
     assert conn is not None
     needed = needed_extensions(metadatas(autogen_context.metadata))

@@ -28,7 +28,12 @@ __all__ = ["compare_graphs"]
 def compare_graphs(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
-    """Schema-level comparator."""
+    """Schema-level comparator.
+
+    :param autogen_context: the run's context (connection, metadata, options).
+    :param upgrade_ops: the upgrade's operations, which this appends to.
+    :param schemas: the schemas compared (``None``: the default one).
+    """
     conn = autogen_context.connection
     assert conn is not None
     mds = metadatas(autogen_context.metadata)

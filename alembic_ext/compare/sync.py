@@ -34,7 +34,11 @@ def _bare(function: str) -> str:
 
 
 def same(declared: list[Trigger], found: dict[str, DbTrigger]) -> bool:
-    """Whether the triggers *found* in the database are the *declared* ones."""
+    """Whether the triggers *found* in the database are the *declared* ones.
+
+    :param declared: the table's triggers, from the models.
+    :param found: the table's ``tridb_*`` triggers in the database, by name.
+    """
     if {t.name for t in declared} != set(found):
         return False
     for t in declared:
@@ -47,12 +51,18 @@ def same(declared: list[Trigger], found: dict[str, DbTrigger]) -> bool:
 
 
 def create_statements(triggers: list[Trigger]) -> list[str]:
-    """The statements creating *triggers* (functions first)."""
+    """The statements creating *triggers* (functions first).
+
+    :param triggers: the triggers of one table.
+    """
     return [s for t in triggers for s in t.create_sql()]
 
 
 def drop_statements(triggers: list[Trigger]) -> list[str]:
-    """The statements dropping *triggers* and their functions."""
+    """The statements dropping *triggers* and their functions.
+
+    :param triggers: the triggers of one table.
+    """
     return [s for t in triggers for s in t.drop_sql()]
 
 
@@ -88,7 +98,12 @@ def _included(autogen_context: AutogenContext, schema: str | None, name: str) ->
 def compare_syncs(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
-    """Schema-level comparator."""
+    """Schema-level comparator.
+
+    :param autogen_context: the run's context (connection, metadata, options).
+    :param upgrade_ops: the upgrade's operations, which this appends to.
+    :param schemas: the schemas compared (``None``: the default one).
+    """
     conn = autogen_context.connection
     assert conn is not None
     default = conn.dialect.default_schema_name

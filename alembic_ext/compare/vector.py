@@ -57,7 +57,12 @@ def _norm_ops(name: str | None) -> str | None:
 
 
 def index_signature(index: Index, *, reflected: bool) -> tuple[Any, ...] | None:
-    """``(method, operator classes, WITH)`` of a vector index, else ``None``."""
+    """``(method, operator classes, WITH)`` of a vector index, else ``None``.
+
+    :param index: the index.
+    :param reflected: whether it was reflected (its operator classes are then
+        listed in column order, not by expression key).
+    """
     opts = _opts(index)
     method = str(opts.get("using") or "").lower()
     if method not in VECTOR_METHODS:
@@ -152,7 +157,15 @@ def compare_vector_table(
     conn_table: Table | None,
     metadata_table: Table | None,
 ) -> PriorityDispatchResult:
-    """Table-level comparator (existing tables only)."""
+    """Table-level comparator (existing tables only).
+
+    :param autogen_context: the run's context.
+    :param modify_ops: the table's operations, which this edits.
+    :param schema: the table's schema (``None``: the default one).
+    :param tname: the table's name.
+    :param conn_table: the table as reflected (``None``: a new table).
+    :param metadata_table: the table in the models (``None``: a dropped table).
+    """
     if conn_table is None or metadata_table is None:
         return PriorityDispatchResult.CONTINUE
     _compare_indexes(modify_ops, conn_table, metadata_table)

@@ -33,7 +33,14 @@ __all__ = ["BackfillEmbeddingsOp", "CommentOp", "load_attribute"]
 
 @Operations.register_operation("backfill_embeddings")
 class BackfillEmbeddingsOp(MigrateOperation):
-    """Compute the missing vectors of one embedding column."""
+    """Compute the missing vectors of one embedding column.
+
+    :param table_name: the table.
+    :param column_name: the embedding column.
+    :param attribute: the mapped attribute (``"package.module:Class.attr"``).
+    :param batch_size: rows per query and per provider call.
+    :param schema: the table's schema (``None``: the default one).
+    """
 
     def __init__(
         self,
@@ -61,7 +68,15 @@ class BackfillEmbeddingsOp(MigrateOperation):
         batch_size: int = 256,
         schema: str | None = None,
     ) -> Any:
-        """Backfill ``table_name.column_name`` through *attribute* (``"module:Class.attr"``)."""
+        """Backfill ``table_name.column_name`` through *attribute* (``"module:Class.attr"``).
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param table_name: the table.
+        :param column_name: the embedding column.
+        :param attribute: the mapped attribute, imported only if a row needs a vector.
+        :param batch_size: rows per query and per provider call.
+        :param schema: the table's schema (``None``: the default one).
+        """
         op = cls(table_name, column_name, attribute=attribute, batch_size=batch_size, schema=schema)
         return operations.invoke(op)
 
@@ -77,7 +92,10 @@ class BackfillEmbeddingsOp(MigrateOperation):
 
 
 class CommentOp(MigrateOperation):
-    """Renders as ``#`` comment lines in the migration; does nothing when run."""
+    """Renders as ``#`` comment lines in the migration; does nothing when run.
+
+    :param lines: the comment's lines, without ``#``.
+    """
 
     def __init__(self, lines: Sequence[str]) -> None:
         self.lines = list(lines)
@@ -92,7 +110,10 @@ class CommentOp(MigrateOperation):
 
 
 def load_attribute(path: str) -> Any:
-    """Import ``"package.module:Class.attr"`` and return the attribute."""
+    """Import ``"package.module:Class.attr"`` and return the attribute.
+
+    :param path: the attribute's path.
+    """
     module_name, _, qual = path.partition(":")
     if not qual:
         raise MigrationError(f"attribute={path!r}: write it as 'package.module:Class.attribute'")

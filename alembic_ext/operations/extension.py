@@ -41,14 +41,21 @@ class DropEmptySchema(TextDDL):
 
 @Operations.register_operation("create_extension")
 class CreateExtensionOp(MigrateOperation):
-    """``CREATE EXTENSION IF NOT EXISTS name``."""
+    """``CREATE EXTENSION IF NOT EXISTS name``.
+
+    :param name: the extension.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
 
     @classmethod
     def create_extension(cls, operations: Operations, name: str) -> Any:
-        """Create extension *name* unless it exists."""
+        """Create extension *name* unless it exists.
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param name: the extension (``"vector"``, ``"age"``).
+        """
         return operations.invoke(cls(name))
 
     def reverse(self) -> DropExtensionOp:
@@ -62,14 +69,21 @@ class CreateExtensionOp(MigrateOperation):
 
 @Operations.register_operation("drop_extension")
 class DropExtensionOp(MigrateOperation):
-    """``DROP EXTENSION IF EXISTS name``."""
+    """``DROP EXTENSION IF EXISTS name`` (for ``age``, also its schema if empty).
+
+    :param name: the extension.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
 
     @classmethod
     def drop_extension(cls, operations: Operations, name: str) -> Any:
-        """Drop extension *name* if it exists."""
+        """Drop extension *name* if it exists (and, for ``age``, its schema if empty).
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param name: the extension.
+        """
         return operations.invoke(cls(name))
 
     def reverse(self) -> CreateExtensionOp:

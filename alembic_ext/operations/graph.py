@@ -22,14 +22,21 @@ __all__ = ["CreateGraphOp", "DropGraphOp"]
 
 @Operations.register_operation("create_graph")
 class CreateGraphOp(MigrateOperation):
-    """Create an AGE graph unless it exists."""
+    """Create an AGE graph unless it exists.
+
+    :param name: the graph.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
 
     @classmethod
     def create_graph(cls, operations: Operations, name: str) -> Any:
-        """Create graph *name* unless it exists."""
+        """Create graph *name* unless it exists.
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param name: the graph.
+        """
         return operations.invoke(cls(name))
 
     def reverse(self) -> DropGraphOp:
@@ -43,14 +50,21 @@ class CreateGraphOp(MigrateOperation):
 
 @Operations.register_operation("drop_graph")
 class DropGraphOp(MigrateOperation):
-    """Drop an AGE graph (with its labels and data) if it exists."""
+    """Drop an AGE graph (with its labels and data) if it exists.
+
+    :param name: the graph.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
 
     @classmethod
     def drop_graph(cls, operations: Operations, name: str) -> Any:
-        """Drop graph *name* if it exists."""
+        """Drop graph *name* (its labels and data) if it exists.
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param name: the graph.
+        """
         return operations.invoke(cls(name))
 
     def reverse(self) -> CreateGraphOp:

@@ -25,7 +25,12 @@ _NAMES = {"v": "vertex_label", "e": "edge_label"}
 
 
 class CreateLabelOp(MigrateOperation):
-    """Create a vertex (``kind="v"``) or edge (``"e"``) label unless it exists."""
+    """Create a vertex (``kind="v"``) or edge (``"e"``) label unless it exists.
+
+    :param graph: the graph.
+    :param label: the label.
+    :param kind: ``"v"`` (vertex) or ``"e"`` (edge).
+    """
 
     def __init__(self, graph: str, label: str, kind: Kind) -> None:
         self.graph, self.label, self.kind = graph, label, kind
@@ -40,7 +45,12 @@ class CreateLabelOp(MigrateOperation):
 
 
 class DropLabelOp(MigrateOperation):
-    """Drop a vertex or edge label (its table and data) if it exists."""
+    """Drop a vertex or edge label (its table and data) if it exists.
+
+    :param graph: the graph.
+    :param label: the label.
+    :param kind: ``"v"`` (vertex) or ``"e"`` (edge).
+    """
 
     def __init__(self, graph: str, label: str, kind: Kind) -> None:
         self.graph, self.label, self.kind = graph, label, kind
@@ -56,58 +66,104 @@ class DropLabelOp(MigrateOperation):
 
 @Operations.register_operation("create_vertex_label")
 class CreateVertexLabelOp(CreateLabelOp):
-    """``op.create_vertex_label(graph, label)``."""
+    """``op.create_vertex_label(graph, label)``.
+
+    :param graph: the graph.
+    :param label: the label.
+    :param kind: ignored: always ``"v"``.
+    """
 
     def __init__(self, graph: str, label: str, kind: Kind = "v") -> None:
         super().__init__(graph, label, "v")
 
     @classmethod
     def create_vertex_label(cls, operations: Operations, graph: str, label: str) -> Any:
-        """Create vertex label *label* in *graph* (and its ``id`` index)."""
+        """Create vertex label *label* in *graph* (and its ``id`` index).
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param graph: the graph.
+        :param label: the label.
+        """
         return operations.invoke(cls(graph, label))
 
 
 @Operations.register_operation("create_edge_label")
 class CreateEdgeLabelOp(CreateLabelOp):
-    """``op.create_edge_label(graph, label)``."""
+    """``op.create_edge_label(graph, label)``.
+
+    :param graph: the graph.
+    :param label: the label.
+    :param kind: ignored: always ``"e"``.
+    """
 
     def __init__(self, graph: str, label: str, kind: Kind = "e") -> None:
         super().__init__(graph, label, "e")
 
     @classmethod
     def create_edge_label(cls, operations: Operations, graph: str, label: str) -> Any:
-        """Create edge label *label* in *graph* (and its id/start/end indexes)."""
+        """Create edge label *label* in *graph* (and its id/start/end indexes).
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param graph: the graph.
+        :param label: the label.
+        """
         return operations.invoke(cls(graph, label))
 
 
 @Operations.register_operation("drop_vertex_label")
 class DropVertexLabelOp(DropLabelOp):
-    """``op.drop_vertex_label(graph, label)``."""
+    """``op.drop_vertex_label(graph, label)``.
+
+    :param graph: the graph.
+    :param label: the label.
+    :param kind: ignored: always ``"v"``.
+    """
 
     def __init__(self, graph: str, label: str, kind: Kind = "v") -> None:
         super().__init__(graph, label, "v")
 
     @classmethod
     def drop_vertex_label(cls, operations: Operations, graph: str, label: str) -> Any:
-        """Drop vertex label *label* of *graph* if it exists."""
+        """Drop vertex label *label* of *graph* if it exists.
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param graph: the graph.
+        :param label: the label.
+        """
         return operations.invoke(cls(graph, label))
 
 
 @Operations.register_operation("drop_edge_label")
 class DropEdgeLabelOp(DropLabelOp):
-    """``op.drop_edge_label(graph, label)``."""
+    """``op.drop_edge_label(graph, label)``.
+
+    :param graph: the graph.
+    :param label: the label.
+    :param kind: ignored: always ``"e"``.
+    """
 
     def __init__(self, graph: str, label: str, kind: Kind = "e") -> None:
         super().__init__(graph, label, "e")
 
     @classmethod
     def drop_edge_label(cls, operations: Operations, graph: str, label: str) -> Any:
-        """Drop edge label *label* of *graph* if it exists."""
+        """Drop edge label *label* of *graph* if it exists.
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param graph: the graph.
+        :param label: the label.
+        """
         return operations.invoke(cls(graph, label))
 
 
 def label_op(graph: str, label: str, kind: Kind, *, drop: bool = False) -> MigrateOperation:
-    """The op that creates (or drops) one label."""
+    """The op that creates (or drops) one label.
+
+    :param graph: the graph.
+    :param label: the label.
+    :param kind: ``"v"`` for a vertex label, ``"e"`` for an edge label.
+    :param drop: the op that drops it instead.
+    """
     if drop:
         return DropVertexLabelOp(graph, label) if kind == "v" else DropEdgeLabelOp(graph, label)
     return CreateVertexLabelOp(graph, label) if kind == "v" else CreateEdgeLabelOp(graph, label)

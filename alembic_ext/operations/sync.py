@@ -46,7 +46,13 @@ class _SyncOp(MigrateOperation):
 
 @Operations.register_operation("create_graph_sync")
 class CreateGraphSyncOp(_SyncOp):
-    """Create (or replace) the sync triggers and functions of a table."""
+    """Create (or replace) the sync triggers and functions of a table.
+
+    :param table_name: the mirrored table.
+    :param statements: SQL text, one statement each, run in order.
+    :param reverse_statements: the statements the reverse operation runs.
+    :param schema: the table's schema (``None``: the default one).
+    """
 
     verb = "add"
 
@@ -60,7 +66,14 @@ class CreateGraphSyncOp(_SyncOp):
         drop_statements: Sequence[str] = (),
         schema: str | None = None,
     ) -> Any:
-        """Run *statements* (``drop_statements`` undo them in the downgrade)."""
+        """Run *statements* (``drop_statements`` undo them in the downgrade).
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param table_name: the mirrored table (for the diff and the reader).
+        :param statements: SQL text, one statement each, run in order.
+        :param drop_statements: the statements the reverse operation runs.
+        :param schema: the table's schema (``None``: the default one).
+        """
         return operations.invoke(
             cls(table_name, statements, reverse_statements=drop_statements, schema=schema)
         )
@@ -77,7 +90,13 @@ class CreateGraphSyncOp(_SyncOp):
 
 @Operations.register_operation("drop_graph_sync")
 class DropGraphSyncOp(_SyncOp):
-    """Drop the sync triggers and functions of a table."""
+    """Drop the sync triggers and functions of a table.
+
+    :param table_name: the mirrored table.
+    :param statements: SQL text, one statement each, run in order.
+    :param reverse_statements: the statements the reverse operation runs.
+    :param schema: the table's schema (``None``: the default one).
+    """
 
     verb = "remove"
 
@@ -91,7 +110,14 @@ class DropGraphSyncOp(_SyncOp):
         create_statements: Sequence[str] = (),
         schema: str | None = None,
     ) -> Any:
-        """Run *statements* (``create_statements`` recreate the triggers in the downgrade)."""
+        """Run *statements* (``create_statements`` recreate the triggers in the downgrade).
+
+        :param operations: the migration's ``op`` (Alembic passes it).
+        :param table_name: the mirrored table (for the diff and the reader).
+        :param statements: SQL text, one statement each, run in order.
+        :param create_statements: the statements the reverse operation runs.
+        :param schema: the table's schema (``None``: the default one).
+        """
         return operations.invoke(
             cls(table_name, statements, reverse_statements=create_statements, schema=schema)
         )

@@ -26,7 +26,10 @@ class AlterVectorColumnOp(ops.AlterColumnOp):
 
     @classmethod
     def from_alter(cls, op: ops.AlterColumnOp) -> AlterVectorColumnOp:
-        """Copy *op*, adding ``postgresql_using="NULL"``."""
+        """Copy *op*, adding ``postgresql_using="NULL"``.
+
+        :param op: Alembic's operation for the change of type.
+        """
         kw = dict(op.kw)
         kw["postgresql_using"] = "NULL"
         return cls(
