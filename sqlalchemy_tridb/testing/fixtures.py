@@ -14,7 +14,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,8 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
+
+from ..sql import quote_ident
 
 #: A load callback: gets a connection to the template database, inside a transaction.
 Loader = Callable[[Connection], None]
@@ -63,24 +65,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 @dataclass
 class TemplateDatabase:
-    """A template database with both extensions, cloned once per test."""
+    """A template database with both extensions (by default), cloned once per test."""
 
     server_url: str
     name: str
     loaders: Sequence[Loader] = field(default_factory=tuple)
+    extensions: Sequence[str] = ("vector", "age")
 
     def create(self) -> None:
-        """Create the template with ``vector`` and ``age`` and run the loaders."""
+        """Create the template with its extensions and run the loaders."""
         janitor = _janitor(self.server_url, self.name)
         janitor.drop()
         janitor.init()
         engine = create_engine(_url_for(self.server_url, self.name), poolclass=NullPool)
         try:
             with engine.begin() as conn:
-                conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
-                conn.execute(text("CREATE EXTENSION IF NOT EXISTS age"))
-                conn.execute(text("LOAD 'age'"))
-                conn.execute(text("SET LOCAL search_path = public, ag_catalog"))
+                for ext in self.extensions:
+                    conn.execute(text(f"CREATE EXTENSION IF NOT EXISTS {quote_ident(ext)}"))
+                if "age" in self.extensions:
+                    conn.execute(text("LOAD 'age'"))
+                    conn.execute(text("SET LOCAL search_path = public, ag_catalog"))
                 for load in self.loaders:
                     load(conn)
         finally:
@@ -92,7 +96,7 @@ class TemplateDatabase:
         """Drop the template."""
         _janitor(self.server_url, self.name, as_template=True).drop()
 
-    def clone(self) -> Iterator[str]:
+    def clone(self) -> Generator[str, None, None]:
         """Yield the URL of a fresh clone, dropped afterwards."""
         name = f"{self.name}_{next(_counter)}"
         janitor = _janitor(self.server_url, name, template_dbname=self.name)
@@ -102,7 +106,7 @@ class TemplateDatabase:
         finally:
             janitor.drop()
 
-    def engine(self, **engine_kwargs: Any) -> Iterator[Engine]:
+    def engine(self, **engine_kwargs: Any) -> Generator[Engine, None, None]:
         """Yield an engine (tridb set-up) on a fresh clone; dispose of both afterwards."""
         for url in self.clone():
             engine = make_engine(url, **engine_kwargs)
@@ -137,6 +141,7 @@ def _requesting(func: Callable[..., Any], fixture: str) -> Callable[..., Any]:
 def tridb_database_factory(
     *,
     load: Sequence[Loader] = (),
+    extensions: Sequence[str] = ("vector", "age"),
     server_fixture: str = "tridb_server_url",
     scope: Any = "session",
 ) -> Any:
@@ -153,13 +158,15 @@ def tridb_database_factory(
         shop_template = tridb_database_factory(load=[create_schema])
         shop_engine = tridb_engine_factory("shop_template")
 
-    *server_fixture* names the fixture giving the server's URL; tests that use
-    the template get the ``db`` marker.
+    *extensions* are created in the template (``()``: an empty database, for
+    migrations that create them).  *server_fixture* names the fixture giving
+    the server's URL; tests that use the template get the ``db`` marker.
     """
     SERVER_FIXTURES.add(server_fixture)
 
     def _template(**fixtures: str) -> Iterator[TemplateDatabase]:
-        tpl = TemplateDatabase(fixtures[server_fixture], template_name(), tuple(load))
+        server_url = fixtures[server_fixture]
+        tpl = TemplateDatabase(server_url, template_name(), tuple(load), tuple(extensions))
         tpl.create()
         try:
             yield tpl

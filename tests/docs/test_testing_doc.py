@@ -18,9 +18,9 @@ def test_testing_doc_blocks_pass(
     files: dict[str, str] = {}
     for block in blocks:
         first = block.partition("\n")[0]
-        name = re.fullmatch(r"# ([\w/]+\.py)", first)
-        assert name, f"a block of docs/testing.md does not say which file it is: {first!r}"
-        files[name[1]] = block
+        says = re.fullmatch(r"# ([\w/]+\.py)", first)
+        assert says, f"a block of docs/testing.md does not say which file it is: {first!r}"
+        files[says[1]] = block
     assert {"conftest.py", "myapp/models.py", "test_shop.py"} <= files.keys()
     for name, code in files.items():
         path = pytester.path / name

@@ -8,11 +8,11 @@ or by running a small test file of its own with pytester.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from sqlalchemy_tridb.testing import TemplateDatabase
+from sqlalchemy_tridb.testing import TemplateDatabase, tridb_database_factory, tridb_engine_factory
 
 
 def _databases(server_url: str) -> set[str]:
@@ -70,6 +70,25 @@ def test_session_commits_are_savepoints_no_other_connection_sees(
     with tridb_shared_engine.connect() as conn:
         graphs = conn.execute(text("SELECT count(*) FROM ag_catalog.ag_graph")).scalar_one()
     assert graphs == 0
+
+
+def _seed(conn: Connection) -> None:
+    conn.execute(text("CREATE TABLE seed (v text)"))
+    conn.execute(text("INSERT INTO seed VALUES ('from the template')"))
+
+
+bare_template = tridb_database_factory(load=[_seed], extensions=())
+bare_engine = tridb_engine_factory("bare_template", pool_size=1)
+
+
+def test_a_template_of_ones_own_is_cloned_with_its_rows_and_extensions(
+    bare_engine: Engine,
+) -> None:
+    assert bare_engine.pool.size() == 1  # type: ignore[attr-defined]
+    with bare_engine.connect() as conn:
+        assert conn.execute(text("SELECT v FROM seed")).scalar_one() == "from the template"
+        exts = set(conn.execute(text("SELECT extname FROM pg_extension")).scalars())
+    assert exts == {"plpgsql"}
 
 
 LEAVES_WORK_BEHIND = """
