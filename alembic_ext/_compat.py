@@ -6,7 +6,11 @@ and ``tests/alembic/test_compat.py`` names the item and the installed versions.
 Nothing else in alembic_ext imports a ``_``-prefixed name from either library.
 
 :mod:`alembic_ext.plugin` imports this module only when Alembic calls it (this
-module imports Alembic, the plugin module must not).
+module imports Alembic, the plugin module must not).  Imported first, this
+module's ``import alembic`` runs the entry point, whose ``setup()`` imports the
+operations, which import this module again before it is complete: so they
+import the module and look its functions up when called, and nothing here is
+bound at import time from Alembic's private names.
 """
 
 from __future__ import annotations
@@ -15,17 +19,9 @@ from collections.abc import Callable
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
+from alembic.autogenerate import render
 from sqlalchemy.orm import mapperlib, registry
 from sqlalchemy.types import TypeEngine
-
-try:
-    from alembic.autogenerate.render import _repr_type
-except ImportError as err:  # pragma: no cover - only with an Alembic that moved it
-    # (not alembic.__version__: the entry point runs while ``alembic`` is half imported)
-    raise ImportError(
-        f"alembic_ext needs alembic.autogenerate.render._repr_type, which Alembic "
-        f"{version('alembic')} does not have: see alembic_ext/_compat.py"
-    ) from err
 
 if TYPE_CHECKING:  # (alembic.autogenerate.api imports the renderers: a cycle at run time)
     from alembic.autogenerate.api import AutogenContext
@@ -48,7 +44,15 @@ def repr_type(type_: TypeEngine[Any], autogen_context: AutogenContext) -> str:
     :param type_: the type to render.
     :param autogen_context: the run's context (its imports collect what the text needs).
     """
-    return _repr_type(type_, autogen_context)
+    found: Callable[..., str] | None = getattr(render, "_repr_type", None)
+    if found is None:  # pragma: no cover - only with an Alembic that moved it
+        # (the version from the metadata: the entry point runs while ``alembic`` is
+        # still being imported, before ``alembic.__version__`` exists)
+        raise RuntimeError(
+            f"alembic_ext needs alembic.autogenerate.render._repr_type, which Alembic "
+            f"{version('alembic')} does not have: see alembic_ext/_compat.py"
+        )
+    return found(type_, autogen_context)
 
 
 def add_filters(

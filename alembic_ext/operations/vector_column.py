@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from alembic.autogenerate.render import renderers
 from alembic.operations import ops
 
-from .._compat import repr_type
+from .. import _compat  # (its module, not its names: it may still be importing, see _compat)
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
@@ -54,9 +54,9 @@ def _render(autogen_context: AutogenContext, op: AlterVectorColumnOp) -> list[st
     prefix = autogen_context.opts.get("alembic_module_prefix") or "op."
     args = [repr(op.table_name), repr(op.column_name)]
     if op.existing_type is not None:
-        args.append(f"existing_type={repr_type(op.existing_type, autogen_context)}")
+        args.append(f"existing_type={_compat.repr_type(op.existing_type, autogen_context)}")
     assert op.modify_type is not None
-    args.append(f"type_={repr_type(op.modify_type, autogen_context)}")
+    args.append(f"type_={_compat.repr_type(op.modify_type, autogen_context)}")
     if op.modify_nullable is not None:
         args.append(f"nullable={op.modify_nullable!r}")
     elif op.existing_nullable is not None:
