@@ -2,7 +2,7 @@
 
 Everything private that alembic_ext touches goes through this module, so a new
 Alembic or SQLAlchemy release that moves one of them breaks here, in one place,
-and ``tests/alembic/test_compat.py`` names the item and the installed versions.
+and ``tests/alembic/test_alembic_compat.py`` names the item and the installed versions.
 Nothing else in alembic_ext imports a ``_``-prefixed name from either library.
 
 :mod:`alembic_ext.plugin` imports this module only when Alembic calls it (this
