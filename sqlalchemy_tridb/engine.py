@@ -53,6 +53,11 @@ def prepare_dbapi_connection(
     ``load_age=None`` loads AGE unless the server preloads it; ``True`` always
     loads it; ``False`` never does.  The settings are committed, so they
     survive the pool's rollback on check-in.
+
+    :param dbapi_connection: the DBAPI connection (as the ``connect`` event gives it).
+    :param load_age: whether to ``LOAD 'age'`` (``None``: unless preloaded).
+    :param register_vector: register pgvector's psycopg types when the ``vector``
+        extension exists in the database.
     """
     try:
         (preload, session_preload, search_path, has_vector) = _run_sql(
@@ -127,7 +132,12 @@ class ConnectionSetup:
 def setup_engine(
     engine: Engine | AsyncEngine, *, load_age: bool | None = None, register_vector: bool = True
 ) -> ConnectionSetup:
-    """Prepare every connection *engine*'s pool makes; return a removable handle."""
+    """Prepare every connection *engine*'s pool makes; return a removable handle.
+
+    :param engine: a sync or async engine.
+    :param load_age: as for :func:`prepare_dbapi_connection`.
+    :param register_vector: as for :func:`prepare_dbapi_connection`.
+    """
     sync_engine: Engine = engine.sync_engine if hasattr(engine, "sync_engine") else engine
     return ConnectionSetup(sync_engine, load_age, register_vector).install()
 
@@ -164,7 +174,7 @@ class TriDBPlugin(CreateEnginePlugin):
         )
 
     def update_url(self, url: URL) -> URL:
-        """Strip the plugin's own query parameters before the dialect sees them."""
+        """Strip the plugin's own query parameters from *url* before the dialect sees them."""
         return url.difference_update_query(["tridb_load_age", "tridb_register_vector"])
 
     def engine_created(self, engine: Engine) -> None:

@@ -19,7 +19,10 @@ class ServerVersions:
 
 
 def server_versions(connection: Connection) -> ServerVersions:
-    """Read the versions of PostgreSQL and of the installed/available extensions."""
+    """Read the versions of PostgreSQL and of the installed/available extensions.
+
+    :param connection: a connection to the database to ask (extensions are per database).
+    """
     row = connection.execute(
         text(
             "SELECT current_setting('server_version'),"

@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``tridb`` command."""
+    """Entry point of the ``tridb`` command; *argv* defaults to ``sys.argv[1:]``."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

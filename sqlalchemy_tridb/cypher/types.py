@@ -36,11 +36,11 @@ class AGType(UserDefinedType[Any]):
     cache_ok = True
 
     def get_col_spec(self, **kw: Any) -> str:
-        """The type's name in DDL and casts."""
+        """The type's name in DDL and casts (the compiler's *kw* are not used)."""
         return "ag_catalog.agtype"
 
     def bind_processor(self, dialect: Dialect) -> Callable[[Any], str | None]:
-        """Encode Python values as agtype text (``None`` stays SQL ``NULL``)."""
+        """Encode Python values as agtype text (``None`` stays SQL ``NULL``), for any *dialect*."""
 
         def process(value: Any) -> str | None:
             return None if value is None else dumps(value)
@@ -48,11 +48,14 @@ class AGType(UserDefinedType[Any]):
         return process
 
     def bind_expression(self, bindvalue: BindParameter[Any]) -> ColumnElement[Any]:
-        """Cast the bound text to agtype on the server."""
+        """Cast the bound text, *bindvalue*, to agtype on the server."""
         return cast(bindvalue, self)
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
-        """Decode agtype text (``None`` is SQL ``NULL``, Cypher's ``null``)."""
+        """Decode agtype text (``None`` is SQL ``NULL``, Cypher's ``null``).
+
+        The same for every *dialect* and *coltype*.
+        """
 
         def process(value: Any) -> Any:
             return None if value is None else loads(value)

@@ -53,6 +53,11 @@ def as_vectors(raw: Any, *, count: int, dimension: int, what: str) -> Vectors:
     """Check a provider's result and return it as a C-contiguous float32 array.
 
     *what* names the provider and the columns, for the error message.
+
+    :param raw: what the provider's ``embed`` returned.
+    :param count: the number of texts it was given (rows expected).
+    :param dimension: the vector length expected.
+    :param what: names the provider and the columns in error messages.
     """
     try:
         arr = np.asarray(raw, dtype=np.float32)
@@ -88,7 +93,7 @@ class CallableProvider:
     batch_size: int | None = None
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """Call the wrapped function and check its result."""
+        """Call the wrapped function with *texts* and check its result."""
         return as_vectors(
             self.fn(list(texts)), count=len(texts), dimension=self.dimension, what=self.name
         )

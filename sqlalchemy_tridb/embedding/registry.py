@@ -34,7 +34,13 @@ class ProviderRegistry:
         self._by_name: dict[str, EmbeddingProvider] = {}
 
     def register(self, provider: P, *, name: str | None = None, replace: bool = False) -> P:
-        """Register *provider* under *name* (default ``provider.name``) and return it."""
+        """Register *provider* under *name* (default ``provider.name``) and return it.
+
+        :param provider: anything with ``name``, ``dimension`` and ``embed()``.
+        :param name: the name to look it up by.
+        :param replace: replace another provider registered under that name
+            (otherwise that is an error).
+        """
         if not isinstance(provider, EmbeddingProvider):
             raise ProviderError(
                 f"{provider!r} is no embedding provider: it needs name, dimension and embed()"

@@ -17,7 +17,11 @@ __all__ = ["Backend", "has_extensions", "run_checked"]
 
 
 def run_checked(argv: Sequence[str], *, what: str) -> subprocess.CompletedProcess[str]:
-    """Run *argv*; raise :class:`ServerError` with the end of its output if it fails."""
+    """Run *argv*; raise :class:`ServerError` with the end of its output if it fails.
+
+    :param argv: the program and its arguments.
+    :param what: names the step in the error message.
+    """
     proc = subprocess.run(list(argv), capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip()[-2000:]
@@ -51,7 +55,7 @@ class Backend:
         raise NotImplementedError
 
     def host_path(self, inner: str) -> Path:
-        """Map a path as the server sees it to a path on this host."""
+        """Map *inner*, a path as the server sees it, to a path on this host."""
         raise NotImplementedError
 
     def command(self, argv: Sequence[str]) -> list[str]:
@@ -77,13 +81,13 @@ class Backend:
         return str(Path(self.data_dir).parent / "server.log")
 
     def run(self, argv: Sequence[str], *, what: str) -> subprocess.CompletedProcess[str]:
-        """Run a PostgreSQL program as ``postgres``; raise :class:`ServerError` on failure."""
+        """Run *argv* as ``postgres``; raise :class:`ServerError` naming *what* on failure."""
         return run_checked(self.command(argv), what=what)
 
     def run_status(self, argv: Sequence[str]) -> int:
-        """Run a program and return its exit code, ignoring its output."""
+        """Run *argv* as ``postgres`` and return its exit code, ignoring its output."""
         return subprocess.run(self.command(argv), capture_output=True, check=False).returncode
 
     def program(self, name: str) -> str:
-        """Path of a PostgreSQL program as the server sees it."""
+        """Path of the PostgreSQL program *name* as the server sees it."""
         return f"{self.bindir}/{name}"

@@ -42,7 +42,11 @@ HOW_TO_GET_ONE = (
 
 
 def choose_backend(config: ServerConfig, *, previous: str | None = None) -> Backend:
-    """Pick the backend: the one that made the existing data, else host, else chroot."""
+    """Pick the backend: the one that made the existing data, else host, else chroot.
+
+    :param config: the server's configuration (its ``backend`` may force one).
+    :param previous: the backend that made the existing data directory, if any.
+    """
     wanted = previous or config.backend
     if wanted in ("auto", "host"):
         pg_config = find_host_pg_config(config.pg_major)

@@ -71,7 +71,12 @@ class ServerConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> ServerConfig:
-        """Build a config from ``TRIDB_*`` variables, then apply *overrides*."""
+        """Build a config from ``TRIDB_*`` variables, then apply *overrides*.
+
+        :param env: the variables to read (default ``os.environ``).
+        :param overrides: field values that win over the variables (``None`` ones
+            are ignored).
+        """
         env = os.environ if env is None else env
         values: dict[str, object] = {}
         if "TRIDB_HOME" in env:

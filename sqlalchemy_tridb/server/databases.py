@@ -62,7 +62,11 @@ def create_database(
 
 
 def drop_database(server_url: str, name: str) -> None:
-    """Drop database *name* (closing its connections) if it exists."""
+    """Drop database *name* (closing its connections) if it exists.
+
+    :param server_url: a URL of the server (any database on it).
+    :param name: the database to drop.
+    """
     validate_label(name, what="database name")
     admin = create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
     try:

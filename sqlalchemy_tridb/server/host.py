@@ -16,7 +16,10 @@ __all__ = ["HostBackend", "find_host_pg_config"]
 
 
 def find_host_pg_config(major: int | None = None) -> Path | None:
-    """Return a host ``pg_config`` whose installation has pgvector and AGE, if any."""
+    """Return a host ``pg_config`` whose installation has pgvector and AGE, if any.
+
+    :param major: only this PostgreSQL major version (default: any from 16).
+    """
     candidates: list[str] = []
     on_path = shutil.which("pg_config")
     if on_path:

@@ -124,7 +124,10 @@ class LocalServer:
         return self._url(state)
 
     def start(self, *, timeout: float = 60.0) -> ServerStatus:
-        """Start the server (making it first if needed); return its status."""
+        """Start the server (making it first if needed); return its status.
+
+        :param timeout: seconds to wait for the server to accept connections.
+        """
         self.home.mkdir(parents=True, exist_ok=True)
         with file_lock(self.home / ".lock"):
             state = self._read_state()
@@ -140,7 +143,10 @@ class LocalServer:
         return self.status()
 
     def stop(self, *, timeout: float = 60.0) -> bool:
-        """Stop the server if it runs; return whether it was running."""
+        """Stop the server if it runs; return whether it was running.
+
+        :param timeout: seconds to wait for it to stop.
+        """
         if not self.home.exists():
             return False
         with file_lock(self.home / ".lock"):

@@ -112,6 +112,21 @@ def Embedding(
 
     ``dim`` defaults to the provider's; ``index`` is ``HNSW()`` unless told
     (``IVFFlat(lists=...)`` or ``None``); other keywords go to ``mapped_column``.
+
+    :param source: where the text comes from: an attribute name, several names,
+        a ``str.format`` template over attributes, or a callable of the instance.
+    :param provider: the provider, or the name it is registered under.
+    :param dim: the vector length; checked against the provider's when it is known.
+    :param distance: the distance the column is searched and indexed by.
+    :param index: ``HNSW(...)``, ``IVFFlat(...)`` or ``None`` for no index.
+    :param halfvec: store ``HALFVEC`` (half precision, indexable up to 4,000 dimensions).
+    :param on_empty: an empty source text stores NULL (``"null"``), keeps the old
+        vector (``"keep"``) or raises (``"error"``).
+    :param separator: joins the texts of several source attributes.
+    :param watch: the attributes whose change re-embeds a callable source
+        (default: every column).
+    :param batch_size: at most this many texts per provider call.
+    :param column_kw: passed on to the column (``nullable=``, ``info=``...).
     """
     try:
         dist = Distance(distance)

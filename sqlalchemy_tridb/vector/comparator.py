@@ -31,7 +31,11 @@ __all__ = ["EmbeddingComparator", "embedding_comparator", "similarity_from_dista
 
 
 def similarity_from_distance(distance: Distance, d: ColumnElement[Any]) -> ColumnElement[float]:
-    """A score where higher is more similar: ``1 - cos``, ``-(<#>)`` or ``1 / (1 + d)``."""
+    """A score where higher is more similar: ``1 - cos``, ``-(<#>)`` or ``1 / (1 + d)``.
+
+    :param distance: the distance *d* was measured by.
+    :param d: the distance expression.
+    """
     one = literal_column("1.0", Float)
     if distance is Distance.COSINE:
         return type_coerce(one - d, Float)
@@ -59,27 +63,27 @@ class EmbeddingComparator(ColumnProperty.Comparator[Any]):
         return self.__clause_element__().op(glyph, return_type=Float)(self.vector(other))
 
     def cosine_distance(self, other: object) -> ColumnElement[float]:
-        """Cosine distance (``<=>``), 0 for the same direction."""
+        """Cosine distance (``<=>``), 0 for the same direction, to *other* (a vector or text)."""
         return self._op(COSINE_DISTANCE, other)
 
     def l2_distance(self, other: object) -> ColumnElement[float]:
-        """Euclidean distance (``<->``)."""
+        """Euclidean distance (``<->``) to *other* (a vector or a text)."""
         return self._op(L2_DISTANCE, other)
 
     def max_inner_product(self, other: object) -> ColumnElement[float]:
-        """Negative inner product (``<#>``): smaller is nearer, as pgvector orders it."""
+        """Negative inner product (``<#>``) with *other*: smaller is nearer, in pgvector's order."""
         return self._op(NEGATIVE_INNER_PRODUCT, other)
 
     def l1_distance(self, other: object) -> ColumnElement[float]:
-        """Taxicab distance (``<+>``)."""
+        """Taxicab distance (``<+>``) to *other* (a vector or a text)."""
         return self._op(L1_DISTANCE, other)
 
     def distance(self, other: object) -> ColumnElement[float]:
-        """The distance the column was declared (and indexed) with."""
+        """The distance the column was declared (and indexed) with, to *other*."""
         return self._op(self.spec.distance.glyph, other)
 
     def similarity(self, other: object) -> ColumnElement[float]:
-        """A score, higher is more similar, derived from the declared distance."""
+        """A score, higher is more similar to *other*, derived from the declared distance."""
         return similarity_from_distance(self.spec.distance, self.distance(other))
 
     def nearest(

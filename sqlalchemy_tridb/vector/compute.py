@@ -75,7 +75,7 @@ class Plan:
     nulls: list[tuple[Any, EmbeddingAttribute]] = field(default_factory=list)
 
     def add_text(self, target: Any, attr: EmbeddingAttribute, text: str) -> None:
-        """Queue *text*, or apply the column's empty-source policy."""
+        """Queue *text* for *attr* of *target*, or apply the column's empty-source policy."""
         if text.strip():
             self.jobs.append(Job(target, attr, text))
         elif attr.spec.on_empty == "null":
@@ -116,7 +116,7 @@ def source_text(attr: EmbeddingAttribute, obj: object) -> str:
 
 
 def plan_objects(new: Iterable[object], dirty: Iterable[object]) -> Plan:
-    """New objects without a vector, and dirty ones whose sources changed."""
+    """The *new* objects without a vector, and the *dirty* ones whose sources changed."""
     plan = Plan()
     for obj in new:
         state = inspect(obj)
@@ -147,7 +147,11 @@ def _key(provider: EmbeddingProvider, dim: int) -> tuple[Any, int]:
 def compute(
     jobs: list[Job], *, resolve: Callable[[EmbeddingSpec], EmbeddingProvider]
 ) -> list[Vectors]:
-    """One vector per job: distinct texts, one provider call per provider and batch."""
+    """One vector per job of *jobs*: distinct texts, one provider call per provider and batch.
+
+    :param jobs: the texts to embed, each for one attribute.
+    :param resolve: gives the provider of a column's spec.
+    """
     groups: dict[tuple[Any, int], tuple[EmbeddingProvider, list[Job]]] = {}
     for job in jobs:
         provider = resolve(job.attr.spec)
@@ -210,7 +214,12 @@ def _check(raw: Any, batch: list[str], dim: int, what: str, group: list[Job]) ->
 def params_plan(
     attrs: Iterable[EmbeddingAttribute], rows: Sequence[Mapping[str, Any]], *, insert: bool
 ) -> tuple[Plan, list[str]]:
-    """Plan for ORM bulk parameter dicts; returns the plan and the labels left stale (NULL)."""
+    """Plan for ORM bulk parameter dicts; returns the plan and the labels left stale (NULL).
+
+    :param attrs: the mapper's embedding attributes.
+    :param rows: the statement's parameter dicts (vectors are written into them).
+    :param insert: an INSERT (missing sources are NULL) rather than an UPDATE.
+    """
     plan, stale = Plan(), []
     for row in rows:
         for attr in attrs:

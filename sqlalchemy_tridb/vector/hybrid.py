@@ -53,6 +53,18 @@ def hybrid_search(
     ``websearch_to_tsquery``) needs every word on the text side; ``"any"``
     accepts rows with any of them.  ``explain=True`` adds ``vector_rank`` and
     ``text_rank`` columns (``None`` where that side did not rank the row).
+
+    :param attribute: the embedding attribute, e.g. ``Product.embedding``.
+    :param query: the search text, embedded for the vector side and parsed
+        with ``websearch_to_tsquery`` for the text side.
+    :param text: the text side's ``TSVECTOR`` column or text column(s).
+    :param k: how many rows.
+    :param candidates: how many rows each side ranks before fusing.
+    :param rrf_k: the constant of reciprocal rank fusion (60 in the literature).
+    :param language: the text search configuration (``regconfig``).
+    :param where: a filter on both candidate lists.
+    :param match: ``"all"`` or ``"any"`` of the query's words on the text side.
+    :param explain: add the ``vector_rank`` and ``text_rank`` columns.
     """
     if match not in ("all", "any"):
         raise ConfigurationError(f"match={match!r}: choose 'all' or 'any'")

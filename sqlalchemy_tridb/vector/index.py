@@ -57,7 +57,13 @@ IndexSpec = HNSW | IVFFlat
 
 
 def check_index(index: IndexSpec | None, *, dim: int, distance: Distance, halfvec: bool) -> None:
-    """Raise at declaration for an index pgvector would refuse to build."""
+    """Raise at declaration for an index pgvector would refuse to build.
+
+    :param index: the index spec (``None``: nothing to check).
+    :param dim: the column's dimension.
+    :param distance: the column's distance (IVFFlat has no L1 operator class).
+    :param halfvec: whether the column stores ``HALFVEC``.
+    """
     if index is None:
         return
     storage = "halfvec" if halfvec else "vector"
@@ -81,7 +87,14 @@ def check_index(index: IndexSpec | None, *, dim: int, distance: Distance, halfve
 def build_index(
     index: IndexSpec, column: Column[Any], table: Table, *, distance: Distance, halfvec: bool
 ) -> Index | None:
-    """Create (once) the index for *column* on *table*; it attaches itself to the table."""
+    """Create (once) the index for *column* on *table*; it attaches itself to the table.
+
+    :param index: the index spec.
+    :param column: the embedding column.
+    :param table: the table the column joined.
+    :param distance: the distance whose operator class the index uses.
+    :param halfvec: whether the column stores ``HALFVEC``.
+    """
     name = index.name or f"ix_{table.name}_{column.name}_{index.method}"[:63]
     if any(existing.name == name for existing in table.indexes):
         return None

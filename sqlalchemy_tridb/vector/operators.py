@@ -51,5 +51,9 @@ _OPCLASS_SUFFIX = {
 
 
 def operator_class(distance: Distance, *, halfvec: bool) -> str:
-    """The index operator class, e.g. ``vector_cosine_ops`` or ``halfvec_ip_ops``."""
+    """The index operator class, e.g. ``vector_cosine_ops`` or ``halfvec_ip_ops``.
+
+    :param distance: the distance.
+    :param halfvec: whether the column stores ``HALFVEC``.
+    """
     return f"{'halfvec' if halfvec else 'vector'}_{_OPCLASS_SUFFIX[distance]}"

@@ -37,7 +37,7 @@ class ColumnsSource:
         return self.text_from(lambda name: getattr(obj, name, None))
 
     def text_from(self, get: Callable[[str], Any]) -> str:
-        """The text from an attribute getter (an object's or a parameter dict's)."""
+        """The text from *get*, an attribute getter (an object's or a parameter dict's)."""
         parts = (get(name) for name in self.names)
         return self.separator.join(str(p) for p in parts if p is not None and str(p).strip())
 
@@ -59,7 +59,7 @@ class TemplateSource:
         return self.text_from(lambda name: getattr(obj, name, None))
 
     def text_from(self, get: Callable[[str], Any]) -> str:
-        """The text from an attribute getter; a template of only ``None`` gives ``""``."""
+        """The text from *get*, an attribute getter; a template of only ``None`` gives ``""``."""
         names = self.watch or ()
         values = {name: get(name) for name in names}
         if names and all(v is None or not str(v).strip() for v in values.values()):
@@ -89,7 +89,12 @@ def as_source(
     separator: str = "\n",
     watch: Sequence[str] | None = None,
 ) -> Source:
-    """Normalise what ``Embedding(source=...)`` was given."""
+    """Normalise what ``Embedding(source=...)`` was given.
+
+    :param source: a name, several names, a template or a callable.
+    :param separator: joins several names' texts.
+    :param watch: for a callable, the attributes whose change re-embeds.
+    """
     if isinstance(source, str):
         if "{" in source:
             return TemplateSource(source)
@@ -105,7 +110,7 @@ def as_source(
 
 
 def text_from_mapping(source: Source, values: Mapping[str, Any]) -> str | None:
-    """The text from a parameter dict, or ``None`` if the dict lacks some source."""
+    """The text from a parameter dict *values*, or ``None`` if it lacks some source."""
     if isinstance(source, CallableSource):
         return None
     names = source.watch or ()

@@ -57,6 +57,9 @@ class EmbeddingSpec:
         so a statement that names the same text twice -- ``nearest(q)`` plus a
         ``similarity(q)`` column -- embeds it once.  ``providers.clear()`` or
         re-registering a name does not reuse vectors of the old provider.
+
+        :param text: the query text.
+        :param where: names the column in error messages.
         """
         provider = self.resolve()
         hit = self._queries.get(text)

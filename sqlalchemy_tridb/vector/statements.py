@@ -96,7 +96,11 @@ def _prepare_values(
 
 
 def prepare_statement(state: ORMExecuteState, resolve: Resolve) -> None:
-    """Fill in embeddings for an ORM INSERT/UPDATE; warn about Core ones."""
+    """Fill in embeddings for an ORM INSERT/UPDATE; warn about Core ones.
+
+    :param state: the ``do_orm_execute`` state of the statement.
+    :param resolve: gives the provider of a column's spec.
+    """
     mapper = state.bind_mapper if state.is_orm_statement else None
     if mapper is None:
         _check_core(state)

@@ -59,13 +59,20 @@ class EmbeddingSync:
     _listening: Any = field(default=None, repr=False)
 
     def before_flush(self, session: Session, flush_context: Any, instances: Any) -> None:
-        """Compute embeddings for the flush; raise before any SQL if one fails."""
+        """Compute embeddings for the flush; raise before any SQL if one fails.
+
+        The ``before_flush`` listener: *session*'s new and dirty objects are
+        read, *flush_context* and *instances* are not used.
+        """
         plan = plan_objects(list(session.new), list(session.dirty))
         if plan:
             plan.apply(compute(plan.jobs, resolve=_resolve))
 
     def do_orm_execute(self, state: ORMExecuteState) -> None:
-        """Apply search settings to queries; embed ORM INSERT/UPDATE statements."""
+        """Apply search settings to queries; embed ORM INSERT/UPDATE statements.
+
+        The ``do_orm_execute`` listener, for the statement that *state* runs.
+        """
         if state.is_select:
             settings = state.execution_options.get(SEARCH_OPTION)
             if isinstance(settings, SearchSettings):
