@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Column, Index
-from sqlalchemy.orm import MappedColumn, Mapper, PropComparator
+from sqlalchemy.orm import MappedColumn, Mapper, ORMExecuteState, PropComparator
 
 if TYPE_CHECKING:
     from sqlalchemy.orm.util import AliasedInsp
@@ -110,3 +110,19 @@ def has_multi_values(statement: Any) -> bool:
     :param statement: an INSERT or UPDATE construct (any object is accepted).
     """
     return bool(getattr(statement, "_multi_values", None))
+
+
+def replace_parameters(state: ORMExecuteState, parameters: dict[str, Any] | list[Any]) -> None:
+    """Have the statement of a ``do_orm_execute`` hook run with *parameters*.
+
+    SQLAlchemy 2.1 reads ``ORMExecuteState.parameters`` back after the hook;
+    2.0 keeps executing the object it was given (undocumented either way), so
+    that object is updated in place as well: the caller's dict, or the caller's
+    list given the new rows.
+    """
+    given = state.parameters
+    if isinstance(given, dict) and isinstance(parameters, dict):
+        given.update(parameters)
+    elif isinstance(given, list) and isinstance(parameters, list):
+        given[:] = parameters
+    state.parameters = parameters

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Table
 from sqlalchemy.orm import ORMExecuteState
 
-from .._compat import has_multi_values, statement_values
+from .._compat import has_multi_values, replace_parameters, statement_values
 from ..embedding import EmbeddingProvider
 from ..exc import EmbeddingSyncWarning
 from .compute import EmbeddingAttribute, Plan, compute, embedding_attributes, params_plan
@@ -121,7 +121,7 @@ def prepare_statement(state: ORMExecuteState, resolve: Resolve) -> None:
         if plan:
             _run(plan, resolve)
             one_row = isinstance(state.parameters, Mapping)
-            state.parameters = rows[0] if one_row else rows
+            replace_parameters(state, rows[0] if one_row else rows)
         if stale:
             _warn(
                 stale,

@@ -115,4 +115,7 @@ def test_entry_point_and_explicit_registration_give_the_same_set_up(graph_url: s
             _assert_prepared(c)
         engine.dispose()
     finally:
-        plugins.deregister("tridb_by_hand")
+        if hasattr(plugins, "deregister"):  # SQLAlchemy 2.1
+            plugins.deregister("tridb_by_hand")
+        else:
+            plugins.impls.pop("tridb_by_hand", None)

@@ -12,8 +12,29 @@ from typing import Any
 
 import pytest
 import sqlalchemy
-from sqlalchemy import BindParameter, Column, Integer, MetaData, String, Table, insert, update
-from sqlalchemy.orm import ColumnProperty, DeclarativeBase, Mapped, Mapper, aliased, mapped_column
+from sqlalchemy import (
+    BindParameter,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import (
+    ColumnProperty,
+    DeclarativeBase,
+    Mapped,
+    Mapper,
+    ORMExecuteState,
+    Session,
+    aliased,
+    mapped_column,
+)
 from sqlalchemy.orm.util import AliasedInsp
 
 from sqlalchemy_tridb import _compat
@@ -120,3 +141,33 @@ def test_statement_values_and_multi_values() -> None:
         assert _compat.has_multi_values(insert(table).values([{"id": 1}, {"id": 2}]))
         assert not _compat.has_multi_values(insert(table).values(id=1))
         assert not _compat.has_multi_values(object())
+
+
+class Note(Base):
+    __tablename__ = "compat_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str]
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_replace_parameters_changes_what_an_orm_insert_writes(many: bool) -> None:
+    engine = create_engine("sqlite://")
+    Note.__table__.create(engine)
+    with Session(engine) as session:
+
+        @event.listens_for(session, "do_orm_execute")
+        def shout(state: ORMExecuteState) -> None:
+            if state.is_insert:
+                given = state.parameters
+                rows = [dict(r) for r in (given if isinstance(given, list) else [given])]
+                for row in rows:
+                    row["body"] = row["body"].upper()
+                _compat.replace_parameters(state, rows if many else rows[0])
+
+        with private_api("ORMExecuteState.parameters (read back after do_orm_execute)"):
+            if many:
+                session.execute(insert(Note), [{"id": 1, "body": "a"}, {"id": 2, "body": "b"}])
+            else:
+                session.execute(insert(Note), {"id": 1, "body": "a"})
+            bodies = session.scalars(select(Note.body).order_by(Note.id)).all()
+            assert bodies == (["A", "B"] if many else ["A"])
