@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from sqlalchemy_tridb.sql import quote_ident
+
 __all__ = [
     "DbTrigger",
     "age_installed",
@@ -17,6 +19,7 @@ __all__ = [
     "graph_labels",
     "graph_schemas",
     "graphs",
+    "index_opclasses",
     "sync_triggers",
 ]
 
@@ -89,6 +92,31 @@ def graph_labels(conn: Connection) -> set[tuple[str, str, str]]:
         )
     )
     return {(g, lbl, kind) for g, lbl, kind in rows}
+
+
+def index_opclasses(conn: Connection, name: str, schema: str | None = None) -> dict[str, str]:
+    """The operator classes of an index's key elements that are not their type's default.
+
+    Keyed by column name, or by the expression as PostgreSQL prints it: what
+    SQLAlchemy 2.1 reflects as ``postgresql_ops`` (2.0 reflects none).
+
+    :param conn: a connection to the database.
+    :param name: the index.
+    :param schema: its schema (``None``: found through the search path).
+    """
+    qualified = f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
+    rows = conn.execute(
+        text(
+            "SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k.n::int, true), opc.opcname "
+            "FROM pg_catalog.pg_index i "
+            "CROSS JOIN LATERAL unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opclass, n) "
+            "JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opclass "
+            "WHERE i.indexrelid = to_regclass(:name) AND k.n <= i.indnkeyatts "
+            "AND NOT opc.opcdefault ORDER BY k.n"
+        ),
+        {"name": qualified},
+    )
+    return {str(element): str(opclass) for element, opclass in rows}
 
 
 def sync_triggers(conn: Connection) -> dict[tuple[str, str], dict[str, DbTrigger]]:

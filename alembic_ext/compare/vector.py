@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from alembic.operations import ops
 from alembic.util import PriorityDispatchResult
-from sqlalchemy import Column, Index, Table
+from sqlalchemy import Column, Connection, Index, Table
 
 from sqlalchemy_tridb.vector.spec import spec_of
 
 from .._compat import all_registries
 from ..declared import is_pgvector_type
+from ..inspect import index_opclasses
 from ..operations import AlterVectorColumnOp, BackfillEmbeddingsOp
 
 if TYPE_CHECKING:
@@ -93,6 +94,38 @@ def attribute_path(column: Column[Any]) -> str | None:
     return None
 
 
+def _with_opclasses(
+    kw: dict[str, Any], conn: Connection, name: str, schema: str | None
+) -> dict[str, Any]:
+    """A reflected vector index's keywords with ``postgresql_ops`` (first, as 2.1 has it).
+
+    SQLAlchemy 2.0 reflects no operator classes: without them every vector
+    index with one would differ from its declaration, and a downgrade would
+    recreate it with the default operator class.
+    """
+    using = str(kw.get("postgresql_using") or "").lower()
+    if "postgresql_ops" in kw or using not in VECTOR_METHODS:
+        return kw
+    found = index_opclasses(conn, name, schema)
+    return {"postgresql_ops": found, **kw} if found else kw
+
+
+def _complete_reflection(
+    modify_ops: ops.ModifyTableOps, conn_table: Table, conn: Connection, schema: str | None
+) -> None:
+    """Give reflected vector indexes (and Alembic's drops of them) their operator classes."""
+    for index in conn_table.indexes:
+        kw = {k: v for k, v in index.dialect_kwargs.items() if k.startswith("postgresql_")}
+        full = _with_opclasses(kw, conn, str(index.name), schema)
+        if full is not kw:
+            for key in kw:
+                del index.dialect_kwargs[key]
+            index.dialect_kwargs.update(full)
+    for op in modify_ops.ops:
+        if isinstance(op, ops.DropIndexOp) and op.index_name is not None:
+            op.kw = _with_opclasses(op.kw, conn, str(op.index_name), schema)
+
+
 def _indexes_touched(modify_ops: ops.ModifyTableOps) -> set[str]:
     return {
         str(o.index_name)
@@ -157,7 +190,10 @@ def compare_vector_table(
     conn_table: Table | None,
     metadata_table: Table | None,
 ) -> PriorityDispatchResult:
-    """Table-level comparator (existing tables only).
+    """Table-level comparator: vector index and column changes of existing tables.
+
+    Reflected vector indexes also get the operator classes SQLAlchemy 2.0 does
+    not reflect (for dropped tables too, whose downgrade recreates them).
 
     :param autogen_context: the run's context.
     :param modify_ops: the table's operations, which this edits.
@@ -166,6 +202,9 @@ def compare_vector_table(
     :param conn_table: the table as reflected (``None``: a new table).
     :param metadata_table: the table in the models (``None``: a dropped table).
     """
+    conn = autogen_context.connection
+    if conn_table is not None and conn is not None:
+        _complete_reflection(modify_ops, conn_table, conn, schema)
     if conn_table is None or metadata_table is None:
         return PriorityDispatchResult.CONTINUE
     _compare_indexes(modify_ops, conn_table, metadata_table)

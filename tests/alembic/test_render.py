@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy
 from pgvector.sqlalchemy import HALFVEC, VECTOR
 from sqlalchemy import (
     Column,
@@ -21,6 +22,8 @@ from sqlalchemy import (
 from tridb_alembic_cases import graph_models
 from tridb_alembic_cases.golden import assert_golden
 from tridb_alembic_cases.render import autogenerate, diffs, run
+
+from alembic_ext.inspect import index_opclasses
 
 # Alembic reflects every column of the default schema when no user table is
 # left to filter by (an empty database), which includes AGE's ag_graph.
@@ -143,6 +146,27 @@ def test_changed_index_parameters_and_operator_class(conn: Connection) -> None:
     assert diffs(conn, after, **KEEP) == []
     run(conn, down)
     assert diffs(conn, before, **KEEP) == []
+
+
+def test_operator_classes_read_from_the_catalog(conn: Connection) -> None:
+    # what SQLAlchemy 2.1 reflects as postgresql_ops (2.0 reflects none), read by alembic_ext
+    conn.execute(text("CREATE TABLE item (id int PRIMARY KEY, emb vector(3))"))
+    half = "(emb::halfvec(3))"
+    indexes = {
+        "ix_cosine": ("hnsw (emb vector_cosine_ops) WITH (m = 16)", {"emb": "vector_cosine_ops"}),
+        "ix_half": (f"hnsw ({half} halfvec_ip_ops)", {half: "halfvec_ip_ops"}),
+        "ix_l2": ("ivfflat (emb vector_l2_ops)", {}),  # ivfflat's default (hnsw has none)
+        "ix_default": ("btree (id, emb)", {}),  # int4_ops and vector_ops: the defaults
+    }
+    for name, (using, _) in indexes.items():
+        conn.execute(text(f"CREATE INDEX {name} ON item USING {using}"))
+    reflected = Table("item", MetaData(), autoload_with=conn).indexes
+    for name, (_, opclasses) in indexes.items():
+        assert index_opclasses(conn, name) == opclasses
+        assert index_opclasses(conn, name, "public") == opclasses
+        if not sqlalchemy.__version__.startswith("2.0."):
+            (index,) = [i for i in reflected if i.name == name]
+            assert index.dialect_kwargs.get("postgresql_ops", {}) == opclasses
 
 
 def test_dimension_change_clears_vectors(conn: Connection) -> None:
