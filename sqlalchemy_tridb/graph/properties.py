@@ -83,8 +83,9 @@ def value_sql(kind: str, ref: str) -> str:
         return f"{ref}::text || '::numeric'"
     if kind == "timestamptz":  # in UTC, whatever the writing session's TimeZone
         return (
-            f"'\"' || to_char({ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
-            "|| '+00:00\"'"
+            f"CASE WHEN isfinite({ref}) THEN '\"' || "
+            f"to_char({ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00\"' "
+            f"ELSE to_json({ref}::text)::text END"
         )
     return f"to_json({ref})::text"
 

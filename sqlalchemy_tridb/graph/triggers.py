@@ -8,6 +8,15 @@ constant number of set-based statements.  A failed graph write fails the
 statement, so no relational change commits without its mirror, and a rollback
 undoes both.  Vertex ids follow :mod:`sqlalchemy_tridb.graph.identity`.
 
+The functions depend on nothing in the writing session: each runs as its owner
+(``SECURITY DEFINER``, so the writing role needs no rights on the graph), with a
+fixed ``search_path`` (``pg_catalog, ag_catalog, pg_temp``) and fixed settings
+for every value whose text form a session could change (``extra_float_digits``,
+``DateStyle``, ``IntervalStyle``, ``TimeZone``, ``bytea_output``).  Edges live
+and die with their own rows: deleting a vertex leaves edges whose rows still
+exist (a deferred foreign key, a writable CTE that deletes and re-inserts) to
+those rows' own triggers.
+
 This module only builds SQL text from validated declarations; it runs nothing.
 The text is laid out to be read: one clause a line, as it appears in migrations.
 """
@@ -22,7 +31,7 @@ from sqlalchemy import Table
 from sqlalchemy.sql.schema import Column
 
 from ..sql import bounded_identifier, qualified_table, quote_ident
-from ..sql.age import edge_parent_sql, label_id_sql, label_table_sql
+from ..sql.age import label_id_sql, label_table_sql
 from .identity import vertex_id_sql
 from .properties import properties_sql
 from .spec import EdgeSpec, NodeSpec
@@ -42,10 +51,13 @@ class Trigger:
     body: str
 
     def function_sql(self) -> str:
-        """``CREATE OR REPLACE FUNCTION`` of the trigger's function."""
+        """``CREATE OR REPLACE FUNCTION`` of the trigger's function, with its fixed settings."""
+        tag = _dollar_tag(self.body)
+        settings = "".join(f"\nSET {name} = {value}" for name, value in FUNCTION_SETTINGS)
         return (
             f"CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger\n"
-            f"LANGUAGE plpgsql AS $tridb$\n{self.body}\n$tridb$"
+            f"LANGUAGE plpgsql\nSECURITY DEFINER{settings}\n"
+            f"AS {tag}\n{self.body}\n{tag}"
         )
 
     def trigger_sql(self) -> str:
@@ -74,6 +86,25 @@ class Trigger:
         return [self.drop_trigger_sql(), f"DROP FUNCTION IF EXISTS {self.function}()"]
 
 
+#: What each sync function runs with, whatever the writing session set.
+FUNCTION_SETTINGS: tuple[tuple[str, str], ...] = (
+    ("search_path", "pg_catalog, ag_catalog, pg_temp"),
+    ("extra_float_digits", "1"),  # shortest text that reads back as the same float
+    ("datestyle", "'ISO, YMD'"),
+    ("intervalstyle", "'iso_8601'"),
+    ("timezone", "'UTC'"),
+    ("bytea_output", "'hex'"),
+)
+
+
+def _dollar_tag(body: str) -> str:
+    """``$tridb$``, or a longer tag where the body (a column name, say) contains it."""
+    tag = "tridb"
+    while f"${tag}$" in body:
+        tag += "_"
+    return f"${tag}$"
+
+
 def _function_name(table: Table, name: str) -> str:
     base = quote_ident(bounded_identifier(f"tridb_{table.name}_{name}"))
     return f"{quote_ident(table.schema)}.{base}" if table.schema else base
@@ -90,16 +121,6 @@ def _body(labels: dict[str, tuple[str, str]], statements: list[str]) -> str:
     )
     stmts = "\n".join(textwrap.indent(s, "    ") + ";" for s in statements)
     return f"DECLARE\n{declare}\nBEGIN\n{stmts}\n    RETURN NULL;\nEND"
-
-
-def _detach_delete(graph: str, ids_sql: str) -> list[str]:
-    """Delete every edge of *graph* at a vertex of *ids_sql* (Cypher's DETACH DELETE)."""
-    edges = edge_parent_sql(graph)
-    ids = textwrap.indent(ids_sql, "    ")
-    return [
-        f"DELETE FROM {edges}\nWHERE start_id IN (\n{ids}\n)",
-        f"DELETE FROM {edges}\nWHERE end_id IN (\n{ids}\n)",
-    ]
 
 
 def _trigger(table: Table, slug: str, event: str, referencing: str, body: str) -> Trigger:
@@ -132,13 +153,10 @@ def node_triggers(node: NodeSpec) -> list[Trigger]:
     )
     in_gone = textwrap.indent(gone, "    ")
     in_old = textwrap.indent(old_ids, "    ")
-    truncate = [*_detach_delete(node.graph, f"SELECT id FROM {lt}"), f"DELETE FROM {lt}"]
-    update = [
-        *_detach_delete(node.graph, gone),
-        f"DELETE FROM {lt}\nWHERE id IN (\n{in_gone}\n)",
-        upsert,
-    ]
-    delete = [*_detach_delete(node.graph, old_ids), f"DELETE FROM {lt}\nWHERE id IN (\n{in_old}\n)"]
+    # edges are left to their own rows' triggers (see the module docstring)
+    truncate = [f"DELETE FROM {lt}"]
+    update = [f"DELETE FROM {lt}\nWHERE id IN (\n{in_gone}\n)", upsert]
+    delete = [f"DELETE FROM {lt}\nWHERE id IN (\n{in_old}\n)"]
     t = node.table
     return [
         _trigger(t, "vertex_trunc", "TRUNCATE", "", _body(labels, truncate)),
@@ -213,9 +231,9 @@ def edge_triggers(edge: EdgeSpec) -> list[Trigger]:
         _trigger(t, f"{slug}_ins", "INSERT", _NEW, _body(labels, [insert])),
         _trigger(t, f"{slug}_upd", "UPDATE", _BOTH, _body(labels, update)),
     ]
-    if edge.kind != "fk":  # FK edges go with their row's vertex (detach delete)
-        triggers.append(
-            _trigger(t, f"{slug}_trunc", "TRUNCATE", "", _body(labels, [f"DELETE FROM {lt}"]))
-        )
-        triggers.append(_trigger(t, f"{slug}_del", "DELETE", _OLD, _body(labels, delete)))
+    # every kind, FK edges too: an edge goes with its own row, not with its vertices
+    triggers.append(
+        _trigger(t, f"{slug}_trunc", "TRUNCATE", "", _body(labels, [f"DELETE FROM {lt}"]))
+    )
+    triggers.append(_trigger(t, f"{slug}_del", "DELETE", _OLD, _body(labels, delete)))
     return triggers

@@ -1,5 +1,13 @@
 CREATE OR REPLACE FUNCTION "tridb_friendship_edge_FRIEND_ins"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_src int := ag_catalog._label_id('social_test', 'Person');
     v_tgt int := ag_catalog._label_id('social_test', 'Person');
@@ -20,7 +28,15 @@ REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION "tridb_friendship_edge_FRIEND_ins"();
 
 CREATE OR REPLACE FUNCTION "tridb_friendship_edge_FRIEND_upd"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_src int := ag_catalog._label_id('social_test', 'Person');
     v_tgt int := ag_catalog._label_id('social_test', 'Person');
@@ -61,7 +77,15 @@ REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION "tridb_friendship_edge_FRIEND_upd"();
 
 CREATE OR REPLACE FUNCTION "tridb_friendship_edge_FRIEND_trunc"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_src int := ag_catalog._label_id('social_test', 'Person');
     v_tgt int := ag_catalog._label_id('social_test', 'Person');
@@ -77,7 +101,15 @@ AFTER TRUNCATE ON "friendship"
 FOR EACH STATEMENT EXECUTE FUNCTION "tridb_friendship_edge_FRIEND_trunc"();
 
 CREATE OR REPLACE FUNCTION "tridb_friendship_edge_FRIEND_del"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_src int := ag_catalog._label_id('social_test', 'Person');
     v_tgt int := ag_catalog._label_id('social_test', 'Person');

@@ -1,16 +1,16 @@
 CREATE OR REPLACE FUNCTION "tridb_person_vertex_trunc"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Person');
 BEGIN
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE start_id IN (
-        SELECT id FROM "social_test"."Person"
-    );
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE end_id IN (
-        SELECT id FROM "social_test"."Person"
-    );
     DELETE FROM "social_test"."Person";
     RETURN NULL;
 END
@@ -21,7 +21,15 @@ AFTER TRUNCATE ON "person"
 FOR EACH STATEMENT EXECUTE FUNCTION "tridb_person_vertex_trunc"();
 
 CREATE OR REPLACE FUNCTION "tridb_person_vertex_ins"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Person');
 BEGIN
@@ -50,22 +58,18 @@ REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION "tridb_person_vertex_ins"();
 
 CREATE OR REPLACE FUNCTION "tridb_person_vertex_upd"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Person');
 BEGIN
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE start_id IN (
-        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
-        EXCEPT
-        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n
-    );
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE end_id IN (
-        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
-        EXCEPT
-        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n
-    );
     DELETE FROM "social_test"."Person"
     WHERE id IN (
         SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
@@ -99,18 +103,18 @@ REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION "tridb_person_vertex_upd"();
 
 CREATE OR REPLACE FUNCTION "tridb_person_vertex_del"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Person');
 BEGIN
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE start_id IN (
-        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
-    );
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE end_id IN (
-        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
-    );
     DELETE FROM "social_test"."Person"
     WHERE id IN (
         SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o

@@ -1,16 +1,16 @@
 CREATE OR REPLACE FUNCTION "tridb_tag_vertex_trunc"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Tag');
 BEGIN
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE start_id IN (
-        SELECT id FROM "social_test"."Tag"
-    );
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE end_id IN (
-        SELECT id FROM "social_test"."Tag"
-    );
     DELETE FROM "social_test"."Tag";
     RETURN NULL;
 END
@@ -21,7 +21,15 @@ AFTER TRUNCATE ON "tag"
 FOR EACH STATEMENT EXECUTE FUNCTION "tridb_tag_vertex_trunc"();
 
 CREATE OR REPLACE FUNCTION "tridb_tag_vertex_ins"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Tag');
 BEGIN
@@ -41,22 +49,18 @@ REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION "tridb_tag_vertex_ins"();
 
 CREATE OR REPLACE FUNCTION "tridb_tag_vertex_upd"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Tag');
 BEGIN
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE start_id IN (
-        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
-        EXCEPT
-        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)) FROM new_rows n
-    );
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE end_id IN (
-        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
-        EXCEPT
-        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)) FROM new_rows n
-    );
     DELETE FROM "social_test"."Tag"
     WHERE id IN (
         SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
@@ -81,18 +85,18 @@ REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION "tridb_tag_vertex_upd"();
 
 CREATE OR REPLACE FUNCTION "tridb_tag_vertex_del"() RETURNS trigger
-LANGUAGE plpgsql AS $tridb$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, ag_catalog, pg_temp
+SET extra_float_digits = 1
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'iso_8601'
+SET timezone = 'UTC'
+SET bytea_output = 'hex'
+AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Tag');
 BEGIN
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE start_id IN (
-        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
-    );
-    DELETE FROM "social_test"."_ag_label_edge"
-    WHERE end_id IN (
-        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
-    );
     DELETE FROM "social_test"."Tag"
     WHERE id IN (
         SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
