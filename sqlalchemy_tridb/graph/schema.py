@@ -19,7 +19,7 @@ from sqlalchemy.schema import ExecutableDDLElement
 
 from ..sql import bounded_identifier, quote_ident, sql_literal, validate_graph_name, validate_label
 from ..sql.age import label_table_sql
-from ..sql.ddl import CreateExtension, TextDDL
+from ..sql.ddl import CreateExtension, LockDDL, TextDDL
 from .registry import GraphRegistry
 from .spec import EdgeSpec, NodeSpec
 from .triggers import Trigger, edge_triggers, node_triggers
@@ -214,6 +214,7 @@ def drop_graph_ddl(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> list[Executa
 
 def create_graph_objects(connection: Connection, registry: GraphRegistry) -> None:
     """Create every graph object declared in *registry* on *connection*."""
+    connection.execute(LockDDL())
     connection.execute(CreateExtension("age"))
     for ddl in graph_ddl(*registry.resolve()):
         connection.execute(ddl)
@@ -221,6 +222,7 @@ def create_graph_objects(connection: Connection, registry: GraphRegistry) -> Non
 
 def drop_graph_objects(connection: Connection, registry: GraphRegistry) -> None:
     """Drop the triggers' functions and the graphs declared in *registry*."""
+    connection.execute(LockDDL())
     for ddl in drop_graph_ddl(*registry.resolve()):
         connection.execute(ddl)
 

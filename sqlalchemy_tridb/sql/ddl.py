@@ -63,3 +63,20 @@ class DropExtension(TextDDL):
     def sql(self) -> str:
         """The statement's text."""
         return f"DROP EXTENSION IF EXISTS {quote_ident(self.name)}"
+
+
+#: The advisory lock key of the library's DDL ("tridb" in ASCII).
+DDL_LOCK_KEY = 0x7472696462
+
+
+class LockDDL(TextDDL):
+    """``pg_advisory_xact_lock``: the library's DDL, one transaction at a time.
+
+    Taken before ``CREATE EXTENSION``, graphs, labels and triggers, and held to
+    the end of the transaction, so concurrent ``create_all`` runs or migrations
+    converge instead of failing in each other's ``IF NOT EXISTS``.
+    """
+
+    def sql(self) -> str:
+        """The statement's text."""
+        return f"SELECT pg_catalog.pg_advisory_xact_lock({DDL_LOCK_KEY})"

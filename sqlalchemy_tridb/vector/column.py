@@ -22,12 +22,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import DDL, Column, MetaData, Table, event
+from sqlalchemy import Column, Connection, MetaData, Table, event
 from sqlalchemy.orm import ColumnProperty, MappedColumn, MapperProperty
 
 from .._compat import attribute_options
 from ..embedding import DEFAULT_MODEL, EmbeddingProvider, resolve_provider
 from ..exc import EmbeddingDeclarationError, ProviderError
+from ..sql.ddl import CreateExtension, LockDDL
 from .comparator import EmbeddingComparator
 from .index import HNSW, IndexSpec, build_index, check_index
 from .operators import Distance
@@ -79,11 +80,18 @@ _EXTENSION_KEY = "tridb.vector_extension"
 
 
 def _ensure_extension(metadata: MetaData) -> None:
-    """Have ``create_all`` run ``CREATE EXTENSION IF NOT EXISTS vector`` first (once)."""
+    """Have ``create_all`` run ``CREATE EXTENSION IF NOT EXISTS vector`` first (once).
+
+    Under the library's DDL lock (:class:`~sqlalchemy_tridb.sql.ddl.LockDDL`).
+    """
     if not metadata.info.get(_EXTENSION_KEY):
-        ddl = DDL("CREATE EXTENSION IF NOT EXISTS vector")  # type: ignore[no-untyped-call]
-        event.listen(metadata, "before_create", ddl)
+        event.listen(metadata, "before_create", _create_extension)
         metadata.info[_EXTENSION_KEY] = True
+
+
+def _create_extension(target: MetaData, connection: Connection, **kw: Any) -> None:
+    connection.execute(LockDDL())
+    connection.execute(CreateExtension("vector"))
 
 
 def _on_attach(column: Column[Any], table: Any) -> None:
