@@ -1,14 +1,27 @@
-"""Connection set-up: ``LOAD 'age'``, a search path that finds ``ag_catalog``, pgvector types.
+"""Connection set-up: AGE's library, a search path that finds ``ag_catalog``, pgvector types.
 
-Every pooled DBAPI connection is prepared once, when the pool creates it:
+Every pooled DBAPI connection is prepared once, when the pool creates it, with
+nothing a plain ``LOGIN`` role may not do or read:
 
-* ``LOAD 'age'`` unless the server preloads AGE (``shared_preload_libraries`` or
-  ``session_preload_libraries``), which is how managed PostgreSQL without
-  ``LOAD`` rights works;
+* one catalog query learns the search path, the schema of the ``vector``
+  extension and whether the role may use AGE (the extension exists and the
+  role has ``USAGE`` on ``ag_catalog``);
+* AGE's library is loaded by calling one of its C functions (an ``agtype``
+  cast), which installs its parser hooks as ``LOAD 'age'`` does, without the
+  superuser right ``LOAD`` needs; a server that preloads AGE already has it;
 * ``ag_catalog`` is *appended* to the search path, so the user's own schemas
   keep priority over AGE's functions and types;
-* pgvector's psycopg types are registered (sync and async drivers) when the
-  ``vector`` extension exists in the database.
+* pgvector's psycopg types are registered (sync and async drivers) by their
+  schema-qualified names, wherever ``CREATE EXTENSION vector SCHEMA ...`` put
+  them; the schema is remembered for the engine's dialect
+  (:func:`vector_schema`), so distances compile to ``OPERATOR(schema.<=>)``.
+
+AGE 1.5 resolves the operators of a Cypher query (``=``, ``@>``, graphid joins)
+through the search path, and a session reset (``DISCARD ALL``, ``RESET ALL``,
+``SET search_path``, a transaction pooler handing over another server
+connection) undoes the set-up.  So every statement that calls ``cypher(`` is
+preceded, on the same connection and in the same transaction, by one statement
+that loads AGE and appends ``ag_catalog`` again if it is missing.
 
 Two ways to get it, with the same effect::
 
@@ -18,22 +31,92 @@ Two ways to get it, with the same effect::
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import psycopg
-from pgvector.psycopg import register_vector, register_vector_async
+from pgvector.psycopg.bit import register_bit_info
+from pgvector.psycopg.halfvec import register_halfvec_info
+from pgvector.psycopg.sparsevec import register_sparsevec_info
+from pgvector.psycopg.vector import register_vector_info
+from psycopg.types import TypeInfo
 from sqlalchemy import event
-from sqlalchemy.engine import URL, CreateEnginePlugin, Engine
+from sqlalchemy.engine import URL, CreateEnginePlugin, Dialect, Engine
 
 from .exc import ConnectionSetupError
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["ConnectionSetup", "TriDBPlugin", "prepare_dbapi_connection", "setup_engine"]
+__all__ = [
+    "ConnectionSetup",
+    "PreparedConnection",
+    "TriDBPlugin",
+    "prepare_dbapi_connection",
+    "setup_engine",
+    "vector_schema",
+]
 
 _INFO_KEY = "sqlalchemy_tridb.prepared"
+_PRELUDE_KEY = "sqlalchemy_tridb.cypher_prelude"
+
+# Readable by every role: no superuser-only setting (shared_preload_libraries) is read.
+_FACTS = """\
+SELECT pg_catalog.current_setting('search_path'),
+       (SELECT n.nspname FROM pg_catalog.pg_extension e
+          JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+         WHERE e.extname = 'vector'),
+       (SELECT pg_catalog.has_schema_privilege(e.extnamespace, 'USAGE')
+          FROM pg_catalog.pg_extension e WHERE e.extname = 'age'),
+       (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(t.typname, t.oid::int8,
+                   t.typarray::int8, t.oid::pg_catalog.regtype::text, t.typdelim))::text
+          FROM pg_catalog.pg_type t
+         WHERE t.oid = 'pg_catalog.bit'::pg_catalog.regtype
+            OR (t.typname IN ('vector', 'halfvec', 'sparsevec') AND t.typnamespace =
+                (SELECT extnamespace FROM pg_catalog.pg_extension WHERE extname = 'vector')))"""
+
+# Appends ag_catalog unless the search path names it already (quoted or not).
+_APPEND_AG_CATALOG = (
+    "(SELECT pg_catalog.set_config('search_path', "
+    "pg_catalog.concat(pg_catalog.current_setting('search_path'), ', ag_catalog'), false) "
+    "WHERE NOT 'ag_catalog' = ANY (pg_catalog.string_to_array(pg_catalog.translate("
+    "pg_catalog.current_setting('search_path'), ' \"', ''), ',')))"
+)
+# Calling AGE's agtype input function (a C function) loads its library and parser hooks.
+_LOAD_AGE = "CAST('null' AS ag_catalog.agtype)"
+
+#: A statement that calls Cypher (``ag_catalog.cypher(`` or an unqualified ``cypher(``).
+_CYPHER_CALL = re.compile(r"\bcypher\s*\(", re.IGNORECASE)
+
+_VECTOR_SCHEMAS: WeakKeyDictionary[Dialect, str] = WeakKeyDictionary()
+
+
+def vector_schema(dialect: Dialect) -> str | None:
+    """The schema of the ``vector`` extension, as the set-up of *dialect*'s engine found it.
+
+    ``None`` before the engine's first prepared connection, for engines without
+    the set-up, and when the database has no ``vector`` extension.
+
+    :param dialect: an engine's dialect (``engine.dialect``, the compiler's ``dialect``).
+    """
+    return _VECTOR_SCHEMAS.get(dialect)
+
+
+@dataclass(frozen=True)
+class PreparedConnection:
+    """What the set-up learned about one connection's database and role."""
+
+    #: the search path before the set-up appended ``ag_catalog``.
+    search_path: str
+    #: the schema of the ``vector`` extension (``None``: not installed).
+    vector_schema: str | None
+    #: whether AGE is installed and the role has ``USAGE`` on ``ag_catalog``.
+    age_usable: bool
+    #: the statement run before each Cypher statement (``None``: AGE is not usable).
+    cypher_prelude: str | None
 
 
 def _run_sql(dbapi_connection: Any, statement: str) -> list[tuple[Any, ...]]:
@@ -47,60 +130,75 @@ def _run_sql(dbapi_connection: Any, statement: str) -> list[tuple[Any, ...]]:
 
 def prepare_dbapi_connection(
     dbapi_connection: Any, *, load_age: bool | None = None, register_vector: bool = True
-) -> None:
+) -> PreparedConnection:
     """Prepare one DBAPI (psycopg 3, sync or async-adapted) connection.
 
-    ``load_age=None`` loads AGE unless the server preloads it; ``True`` always
-    loads it; ``False`` never does.  The settings are committed, so they
+    ``load_age=None`` loads AGE's library through one of its functions when the
+    role may use AGE; ``True`` also runs ``LOAD 'age'`` (superuser only);
+    ``False`` leaves the library alone.  The settings are committed, so they
     survive the pool's rollback on check-in.
 
     :param dbapi_connection: the DBAPI connection (as the ``connect`` event gives it).
-    :param load_age: whether to ``LOAD 'age'`` (``None``: unless preloaded).
+    :param load_age: whether to load AGE (``None``: when usable, without ``LOAD``).
     :param register_vector: register pgvector's psycopg types when the ``vector``
         extension exists in the database.
+    :raises ConnectionSetupError: ``LOAD 'age'`` was asked for and failed, or
+        AGE's library is missing from the server.
     """
     try:
-        (preload, session_preload, search_path, has_vector) = _run_sql(
-            dbapi_connection,
-            "SELECT current_setting('shared_preload_libraries'), "
-            "current_setting('session_preload_libraries'), current_setting('search_path'), "
-            "EXISTS (SELECT 1 FROM pg_type WHERE typname = 'vector')",
-        )[0]
-        preloaded = "age" in {
-            lib.strip().strip('"') for lib in f"{preload},{session_preload}".split(",")
-        }
-        if load_age or (load_age is None and not preloaded):
-            try:
-                _run_sql(dbapi_connection, "LOAD 'age'")
-            except Exception as err:
-                raise ConnectionSetupError(
-                    f"LOAD 'age' failed ({err}). On a server where you may not LOAD, ask for "
-                    "AGE in shared_preload_libraries or session_preload_libraries, or pass "
-                    "load_age=False"
-                ) from err
-        if "ag_catalog" not in [p.strip().strip('"') for p in search_path.split(",")]:
-            _run_sql(
-                dbapi_connection,
-                "SELECT set_config('search_path', "
-                "current_setting('search_path') || ', ag_catalog', false)",
-            )
+        (search_path, schema, age_usage, types) = _run_sql(dbapi_connection, _FACTS)[0]
+        age_usable = bool(age_usage)
+        if load_age:
+            _load_age(dbapi_connection)
+        prelude = _prelude(age_usable and load_age is not False)
+        try:
+            _run_sql(dbapi_connection, prelude)
+        except Exception as err:  # any driver's error
+            raise ConnectionSetupError(
+                f"AGE's library could not be loaded ({err}): install Apache AGE on the "
+                "server, or pass tridb_load_age=false to leave AGE alone"
+            ) from err
         dbapi_connection.commit()
     except ConnectionSetupError:
         dbapi_connection.rollback()
         raise
-    if register_vector and has_vector:
-        _register_vector(dbapi_connection)
+    if register_vector and schema is not None:
+        _register_vector(dbapi_connection, json.loads(types or "[]"))
+    return PreparedConnection(search_path, schema, age_usable, prelude if age_usable else None)
 
 
-def _register_vector(dbapi_connection: Any) -> None:
+def _load_age(dbapi_connection: Any) -> None:
+    try:
+        _run_sql(dbapi_connection, "LOAD 'age'")
+    except Exception as err:  # any driver's error
+        raise ConnectionSetupError(
+            f"LOAD 'age' failed ({err}): LOAD needs a superuser. Leave tridb_load_age at "
+            "auto (AGE is then loaded through one of its functions, which any role with "
+            "USAGE on ag_catalog may call), or ask for AGE in shared_preload_libraries"
+        ) from err
+
+
+def _prelude(load: bool) -> str:
+    return f"SELECT {_LOAD_AGE}, {_APPEND_AG_CATALOG}" if load else f"SELECT {_APPEND_AG_CATALOG}"
+
+
+def _register_vector(dbapi_connection: Any, rows: list[list[Any]]) -> None:
     # other drivers (psycopg2, asyncpg) keep pgvector's text I/O
     driver = getattr(dbapi_connection, "driver_connection", dbapi_connection)
-    if isinstance(driver, psycopg.AsyncConnection):
-        dbapi_connection.run_async(register_vector_async)
-        dbapi_connection.commit()
-    elif isinstance(driver, psycopg.Connection):
-        register_vector(driver)
-        dbapi_connection.commit()
+    if not isinstance(driver, psycopg.BaseConnection):
+        return
+    infos = {
+        name: TypeInfo(name, oid, array_oid, regtype=regtype, delimiter=delimiter)
+        for name, oid, array_oid, regtype, delimiter in rows
+    }
+    for name, register in (
+        ("vector", register_vector_info),
+        ("bit", register_bit_info),
+        ("halfvec", register_halfvec_info),
+        ("sparsevec", register_sparsevec_info),
+    ):
+        if name in infos:  # halfvec and sparsevec came with pgvector 0.7
+            register(driver, infos[name])
 
 
 @dataclass
@@ -112,21 +210,46 @@ class ConnectionSetup:
     register_vector: bool = True
 
     def _on_connect(self, dbapi_connection: Any, connection_record: Any) -> None:
-        prepare_dbapi_connection(
+        prepared = prepare_dbapi_connection(
             dbapi_connection, load_age=self.load_age, register_vector=self.register_vector
         )
         connection_record.info[_INFO_KEY] = True
+        connection_record.info[_PRELUDE_KEY] = prepared.cypher_prelude
+        dialect = self.engine.dialect
+        if prepared.vector_schema is not None and _VECTOR_SCHEMAS.get(dialect) != (
+            prepared.vector_schema
+        ):
+            _VECTOR_SCHEMAS[dialect] = prepared.vector_schema
+            self.engine.clear_compiled_cache()  # distances compiled before were unqualified
+
+    def _before_cursor_execute(
+        self,
+        conn: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
+        prelude = conn.info.get(_PRELUDE_KEY)
+        if prelude is not None and _CYPHER_CALL.search(statement):
+            _run_sql(conn.connection, prelude)
 
     def install(self) -> ConnectionSetup:
-        """Listen for new pooled connections (existing ones are recycled)."""
+        """Listen for new pooled connections (existing ones are recycled) and Cypher statements."""
         event.listen(self.engine, "connect", self._on_connect)
+        event.listen(self.engine, "before_cursor_execute", self._before_cursor_execute)
         self.engine.pool.dispose()  # connections made before now lack the set-up
         return self
 
     def remove(self) -> None:
-        """Stop preparing new connections."""
-        if event.contains(self.engine, "connect", self._on_connect):
-            event.remove(self.engine, "connect", self._on_connect)
+        """Stop preparing new connections and Cypher statements."""
+        for name, listener in (
+            ("connect", self._on_connect),
+            ("before_cursor_execute", self._before_cursor_execute),
+        ):
+            if event.contains(self.engine, name, listener):
+                event.remove(self.engine, name, listener)
 
 
 def setup_engine(

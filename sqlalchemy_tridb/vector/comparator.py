@@ -23,6 +23,7 @@ from .operators import (
     L2_DISTANCE,
     NEGATIVE_INNER_PRODUCT,
     Distance,
+    distance_between,
 )
 from .settings import SEARCH_OPTION, SearchSettings
 from .spec import EmbeddingSpec, spec_of
@@ -60,7 +61,7 @@ class EmbeddingComparator(ColumnProperty.Comparator[Any]):
         return literal(value, type_=self.prop.columns[0].type)
 
     def _op(self, glyph: str, other: object) -> ColumnElement[float]:
-        return self.__clause_element__().op(glyph, return_type=Float)(self.vector(other))
+        return distance_between(self.__clause_element__(), glyph, self.vector(other))
 
     def cosine_distance(self, other: object) -> ColumnElement[float]:
         """Cosine distance (``<=>``), 0 for the same direction, to *other* (a vector or text)."""

@@ -1,11 +1,27 @@
-"""pgvector's operator glyphs and operator classes, in one table.
+"""pgvector's operator glyphs and operator classes, in one table, and the distance expression.
 
-Code elsewhere names distances (``Distance.COSINE``), never glyphs.
+Code elsewhere names distances (``Distance.COSINE``), never glyphs, and builds
+them with :func:`distance_between`: on an engine whose connection set-up found
+the ``vector`` extension, the operator compiles schema-qualified,
+``embedding OPERATOR(public.<=>) :v``, so that it is found whatever the
+session's search path (a ``SET search_path``, ``DISCARD ALL``, a pooler, the
+extension in a schema of its own); the index is used all the same.  Without
+that knowledge (``str(stmt)``, an engine without the set-up) it compiles to the
+plain ``embedding <=> :v``.
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import BinaryExpression
+from sqlalchemy.sql.operators import custom_op
+
+from ..engine import vector_schema
 
 __all__ = [
     "COSINE_DISTANCE",
@@ -13,6 +29,8 @@ __all__ = [
     "L2_DISTANCE",
     "NEGATIVE_INNER_PRODUCT",
     "Distance",
+    "VectorDistance",
+    "distance_between",
     "operator_class",
 ]
 
@@ -57,3 +75,34 @@ def operator_class(distance: Distance, *, halfvec: bool) -> str:
     :param halfvec: whether the column stores ``HALFVEC``.
     """
     return f"{'halfvec' if halfvec else 'vector'}_{_OPCLASS_SUFFIX[distance]}"
+
+
+class VectorDistance(BinaryExpression[float]):
+    """``left <glyph> right``: a pgvector distance, schema-qualified where the schema is known."""
+
+    inherit_cache = True
+
+
+def distance_between(left: Any, glyph: str, right: Any) -> ColumnElement[float]:
+    """The distance *glyph* (e.g. ``<=>``) from the vector expression *left* to *right*.
+
+    :param left: the embedding column (or any vector expression).
+    :param glyph: one of pgvector's four distance operators.
+    :param right: a vector expression or bound value.
+    """
+    expr = left.op(glyph, return_type=Float)(right)
+    assert isinstance(expr, BinaryExpression)
+    return VectorDistance(expr.left, expr.right, expr.operator, type_=expr.type)
+
+
+@compiles(VectorDistance)
+def _compile_distance(element: VectorDistance, compiler: SQLCompiler, **kw: Any) -> str:
+    operator = element.operator
+    schema = vector_schema(compiler.dialect)
+    if schema is not None and isinstance(operator, custom_op):
+        quoted = compiler.preparer.quote_schema(schema)
+        operator = custom_op(
+            f"OPERATOR({quoted}.{operator.opstring})", precedence=operator.precedence
+        )
+    binary = BinaryExpression(element.left, element.right, operator, type_=element.type)
+    return str(compiler.process(binary, **kw))
