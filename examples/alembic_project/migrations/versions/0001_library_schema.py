@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 04:58:44.900619
+Create Date: 2026-12-02 05:36:29.754978
 
 """
 
@@ -70,18 +70,18 @@ def upgrade() -> None:
         statements=[
             (
                 'CREATE OR REPLACE FUNCTION "tridb_author_vertex_trunc"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT id FROM "library"."Author"\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT id FROM "library"."Author"\n'
-                "    );\n"
                 '    DELETE FROM "library"."Author";\n'
                 "    RETURN NULL;\n"
                 "END\n"
@@ -94,7 +94,15 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_author_vertex_ins"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
@@ -116,22 +124,18 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_author_vertex_upd"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
-                "    );\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
                 '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
@@ -158,18 +162,18 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_author_vertex_del"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "    );\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
                 '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
@@ -201,18 +205,18 @@ def upgrade() -> None:
         statements=[
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_vertex_trunc"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT id FROM "library"."Book"\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT id FROM "library"."Book"\n'
-                "    );\n"
                 '    DELETE FROM "library"."Book";\n'
                 "    RETURN NULL;\n"
                 "END\n"
@@ -225,7 +229,15 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_vertex_ins"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
@@ -248,22 +260,18 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_vertex_upd"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
-                "    );\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
                 '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
@@ -291,18 +299,18 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_vertex_del"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "    );\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
                 '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
@@ -319,7 +327,15 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
@@ -342,7 +358,15 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
@@ -383,6 +407,66 @@ def upgrade() -> None:
                 "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
                 'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"()'
             ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_trunc"() RETURNS trigger\n'
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."WRITTEN_BY";\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_WRITTEN_BY_trunc"\n'
+                'AFTER TRUNCATE ON "book"\n'
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_trunc"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_del"() RETURNS trigger\n'
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."WRITTEN_BY" e\n'
+                "    USING (\n"
+                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
+                "    ) x\n"
+                "    WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_WRITTEN_BY_del"\n'
+                'AFTER DELETE ON "book"\n'
+                "REFERENCING OLD TABLE AS old_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_del"()'
+            ),
         ],
         drop_statements=[
             'DROP TRIGGER IF EXISTS "tridb_vertex_trunc" ON "book"',
@@ -397,6 +481,10 @@ def upgrade() -> None:
             'DROP FUNCTION IF EXISTS "tridb_book_edge_WRITTEN_BY_ins"()',
             'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_upd" ON "book"',
             'DROP FUNCTION IF EXISTS "tridb_book_edge_WRITTEN_BY_upd"()',
+            'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_trunc" ON "book"',
+            'DROP FUNCTION IF EXISTS "tridb_book_edge_WRITTEN_BY_trunc"()',
+            'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_del" ON "book"',
+            'DROP FUNCTION IF EXISTS "tridb_book_edge_WRITTEN_BY_del"()',
         ],
     )
     op.create_graph_sync(
@@ -404,7 +492,15 @@ def upgrade() -> None:
         statements=[
             (
                 'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_ins"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
@@ -429,7 +525,15 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_upd"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
@@ -480,7 +584,15 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_trunc"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
@@ -498,7 +610,15 @@ def upgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_del"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
@@ -551,7 +671,15 @@ def downgrade() -> None:
         create_statements=[
             (
                 'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_ins"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
@@ -576,7 +704,15 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_upd"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
@@ -627,7 +763,15 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_trunc"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
@@ -645,7 +789,15 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_cites_edge_CITES_del"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
@@ -682,22 +834,26 @@ def downgrade() -> None:
             'DROP FUNCTION IF EXISTS "tridb_book_edge_WRITTEN_BY_ins"()',
             'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_upd" ON "book"',
             'DROP FUNCTION IF EXISTS "tridb_book_edge_WRITTEN_BY_upd"()',
+            'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_trunc" ON "book"',
+            'DROP FUNCTION IF EXISTS "tridb_book_edge_WRITTEN_BY_trunc"()',
+            'DROP TRIGGER IF EXISTS "tridb_edge_WRITTEN_BY_del" ON "book"',
+            'DROP FUNCTION IF EXISTS "tridb_book_edge_WRITTEN_BY_del"()',
         ],
         create_statements=[
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_vertex_trunc"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT id FROM "library"."Book"\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT id FROM "library"."Book"\n'
-                "    );\n"
                 '    DELETE FROM "library"."Book";\n'
                 "    RETURN NULL;\n"
                 "END\n"
@@ -710,7 +866,15 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_vertex_ins"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
@@ -733,22 +897,18 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_vertex_upd"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
-                "    );\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
                 '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
@@ -776,18 +936,18 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_vertex_del"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "    );\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
                 '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
@@ -804,7 +964,15 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_ins"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
@@ -827,7 +995,15 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_src int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
@@ -868,6 +1044,66 @@ def downgrade() -> None:
                 "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows\n"
                 'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_upd"()'
             ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_trunc"() RETURNS trigger\n'
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."WRITTEN_BY";\n'
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_WRITTEN_BY_trunc"\n'
+                'AFTER TRUNCATE ON "book"\n'
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_trunc"()'
+            ),
+            (
+                'CREATE OR REPLACE FUNCTION "tridb_book_edge_WRITTEN_BY_del"() RETURNS trigger\n'
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
+                "DECLARE\n"
+                "    v_src int := ag_catalog._label_id('library', 'Book');\n"
+                "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
+                "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
+                "BEGIN\n"
+                '    DELETE FROM "library"."WRITTEN_BY" e\n'
+                "    USING (\n"
+                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
+                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
+                "    ) x\n"
+                "    WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n"
+                "    RETURN NULL;\n"
+                "END\n"
+                "$tridb$"
+            ),
+            (
+                'CREATE OR REPLACE TRIGGER "tridb_edge_WRITTEN_BY_del"\n'
+                'AFTER DELETE ON "book"\n'
+                "REFERENCING OLD TABLE AS old_rows\n"
+                'FOR EACH STATEMENT EXECUTE FUNCTION "tridb_book_edge_WRITTEN_BY_del"()'
+            ),
         ],
     )
     op.drop_graph_sync(
@@ -885,18 +1121,18 @@ def downgrade() -> None:
         create_statements=[
             (
                 'CREATE OR REPLACE FUNCTION "tridb_author_vertex_trunc"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT id FROM "library"."Author"\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT id FROM "library"."Author"\n'
-                "    );\n"
                 '    DELETE FROM "library"."Author";\n'
                 "    RETURN NULL;\n"
                 "END\n"
@@ -909,7 +1145,15 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_author_vertex_ins"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
@@ -931,22 +1175,18 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_author_vertex_upd"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
-                "    );\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
                 '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
@@ -973,18 +1213,18 @@ def downgrade() -> None:
             ),
             (
                 'CREATE OR REPLACE FUNCTION "tridb_author_vertex_del"() RETURNS trigger\n'
-                "LANGUAGE plpgsql AS $tridb$\n"
+                "LANGUAGE plpgsql\n"
+                "SECURITY DEFINER\n"
+                "SET search_path = pg_catalog, ag_catalog, pg_temp\n"
+                "SET extra_float_digits = 1\n"
+                "SET datestyle = 'ISO, YMD'\n"
+                "SET intervalstyle = 'iso_8601'\n"
+                "SET timezone = 'UTC'\n"
+                "SET bytea_output = 'hex'\n"
+                "AS $tridb$\n"
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE start_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "    );\n"
-                '    DELETE FROM "library"."_ag_label_edge"\n'
-                "    WHERE end_id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
-                "    );\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
                 '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
