@@ -2,8 +2,10 @@
 
 A vertex id is ``_graphid(label id, entry)``.  The entry is the key itself for a
 single integer key (so a row finds its vertex, and a vertex its row, in O(1)),
-else a 47-bit hash of the key's parts as text, joined by ``chr(31)`` (a
-collision fails loudly on the label's unique ``id`` index).  The rule is
+else a 47-bit hash of the key's text (for several key columns, of the JSON array
+of their texts, so that no two keys share it; a hash collision fails loudly on
+the label's unique ``id`` index).  Functions and operators are schema-qualified:
+the expression means the same in every session.  The rule is
 rendered twice from here: as SQL text for the trigger bodies and the recursive
 CTE, and as a Core expression for the queries.
 """
@@ -44,8 +46,14 @@ def entry_sql(
     """
     if is_integer_key(pk):
         return cast_(refs[0], "bigint")
-    parts = ", ".join(cast_(r, "text") for r in refs)
-    return f"(hashtextextended(array_to_string(ARRAY[{parts}], chr(31)), 0) & {HASH_MASK})"
+    texts = [cast_(r, "text") for r in refs]
+    # one part: its text; several: a JSON array of their texts, which no two keys share
+    key = (
+        texts[0]
+        if len(texts) == 1
+        else f"pg_catalog.array_to_json(ARRAY[{', '.join(texts)}])::text"
+    )
+    return f"(pg_catalog.hashtextextended({key}, 0) OPERATOR(pg_catalog.&) {HASH_MASK})"
 
 
 def vertex_id_sql(
@@ -63,8 +71,10 @@ def entry_expr(pk: Sequence[Column[Any]], values: Sequence[Any]) -> ColumnElemen
     """The entry id as a Core expression of *values* (columns or bound values)."""
     if is_integer_key(pk):
         return cast(values[0], BigInteger)
-    parts = array([cast(v, Text) for v in values])
-    return func.hashtextextended(func.array_to_string(parts, func.chr(31)), 0).op("&")(HASH_MASK)
+    texts = [cast(v, Text) for v in values]
+    key = texts[0] if len(texts) == 1 else cast(func.pg_catalog.array_to_json(array(texts)), Text)
+    hashed = func.pg_catalog.hashtextextended(key, 0)
+    return hashed.op("OPERATOR(pg_catalog.&)")(HASH_MASK)
 
 
 def vertex_id(spec: NodeSpec, values: Sequence[Any]) -> ColumnElement[Any]:

@@ -26,9 +26,23 @@ EDGE_PARENT = "_ag_label_edge"
 
 
 class GraphId(UserDefinedType[int]):
-    """AGE's ``ag_catalog.graphid``: a label id (16 bits) and an entry id (48 bits)."""
+    """AGE's ``ag_catalog.graphid``: a label id (16 bits) and an entry id (48 bits).
+
+    Comparisons render AGE's own operators schema-qualified
+    (``OPERATOR(ag_catalog.=)``), so they neither depend on ``ag_catalog`` being
+    on the search path nor pick up a look-alike operator from another schema.
+    """
 
     cache_ok = True
+
+    class comparator_factory(UserDefinedType.Comparator[int]):
+        """``==`` and ``!=`` as ``OPERATOR(ag_catalog.=)`` / ``OPERATOR(ag_catalog.<>)``."""
+
+        def __eq__(self, other: Any) -> ColumnElement[bool]:  # type: ignore[override]
+            return self.expr.op("OPERATOR(ag_catalog.=)", is_comparison=True)(other)
+
+        def __ne__(self, other: Any) -> ColumnElement[bool]:  # type: ignore[override]
+            return self.expr.op("OPERATOR(ag_catalog.<>)", is_comparison=True)(other)
 
     def get_col_spec(self, **kw: Any) -> str:
         """Render the type."""
@@ -50,7 +64,7 @@ def graphid(label: ColumnElement[Any], entry: ColumnElement[Any]) -> ColumnEleme
 
 def entry_of(vid: ColumnElement[Any]) -> ColumnElement[int]:
     """The 48-bit entry of a graphid expression (the integer primary key of the row)."""
-    return graphid_as_bigint(vid).op("&")(ENTRY_MASK)
+    return graphid_as_bigint(vid).op("OPERATOR(pg_catalog.&)")(ENTRY_MASK)
 
 
 def label_id_of(vid: ColumnElement[Any]) -> ColumnElement[int]:
@@ -61,6 +75,11 @@ def label_id_of(vid: ColumnElement[Any]) -> ColumnElement[int]:
 def graphid_as_bigint(vid: ColumnElement[Any]) -> ColumnElement[int]:
     """A graphid as the ``bigint`` it packs (label id and entry)."""
     return cast(cast(vid, Text), BigInteger)
+
+
+def qualified_graphid_join(left: str, right: str) -> str:
+    """``left = right`` on graphids, as SQL text with AGE's operator qualified."""
+    return f"{left} OPERATOR(ag_catalog.=) {right}"
 
 
 def label_table(graph: str, label: str, *, edge: bool = False) -> TableClause:
@@ -101,4 +120,4 @@ def label_id_of_sql(vid: str) -> str:
 
 def entry_of_sql(vid: str) -> str:
     """The 48-bit entry of the graphid SQL expression *vid*."""
-    return f"({vid}::text::bigint & {ENTRY_MASK})"
+    return f"({vid}::text::bigint OPERATOR(pg_catalog.&) {ENTRY_MASK})"

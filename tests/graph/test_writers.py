@@ -75,6 +75,15 @@ class Knows(GraphEdge, Base):
     weight: Mapped[float] = mapped_column(default=1.0)
 
 
+class Pair(GraphNode, Base):
+    """A composite string key: vertex ids are hashed from both parts."""
+
+    __tablename__ = "w_pair"
+    __graph__ = G
+    a: Mapped[str] = mapped_column(primary_key=True)
+    b: Mapped[str] = mapped_column(primary_key=True)
+
+
 def _create(conn: Connection) -> None:
     Base.metadata.create_all(conn)
 
@@ -281,32 +290,8 @@ def test_a_least_privilege_role_writes_rows_and_the_graph_follows(
 def test_planted_functions_and_operators_never_run_in_the_triggers(
     writers_engine: Engine, plain: psycopg.Connection[Any]
 ) -> None:
-    plain.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(MALLORY)))
+    _plant(plain)
     try:
-        for grant in (
-            "GRANT CREATE ON SCHEMA public TO {}",
-            "GRANT USAGE ON SCHEMA ag_catalog TO {}",
-        ):
-            plain.execute(sql.SQL(grant).format(sql.Identifier(MALLORY)))
-        plain.execute("CREATE TABLE public.planted_calls (who text)")
-        plain.execute(
-            sql.SQL("GRANT INSERT ON public.planted_calls TO {}").format(sql.Identifier(MALLORY))
-        )
-        plain.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(MALLORY)))
-        plain.execute(
-            "CREATE FUNCTION public.array_to_string(text[], text) RETURNS text LANGUAGE sql AS "
-            "$$ INSERT INTO public.planted_calls VALUES (current_user) RETURNING 'x' $$"
-        )
-        plain.execute(
-            "CREATE FUNCTION public.planted_eq(ag_catalog.graphid, ag_catalog.graphid) "
-            "RETURNS boolean LANGUAGE sql AS "
-            "$$ INSERT INTO public.planted_calls VALUES (current_user) RETURNING true $$"
-        )
-        plain.execute(
-            "CREATE OPERATOR public.= (LEFTARG = ag_catalog.graphid, "
-            "RIGHTARG = ag_catalog.graphid, FUNCTION = public.planted_eq)"
-        )
-        plain.execute("RESET ROLE")
         with Session(writers_engine) as session:
             session.add_all([Person(id=1, name="a"), Person(id=2, name="b", boss_id=1)])
             session.flush()
@@ -319,7 +304,86 @@ def test_planted_functions_and_operators_never_run_in_the_triggers(
         assert plain.execute("SELECT count(*) FROM public.planted_calls").fetchone() == (0,)
         _assert_mirrored(writers_engine)
     finally:
-        plain.execute("RESET ROLE")
-        plain.execute("DROP TABLE IF EXISTS public.planted_calls")
-        plain.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(MALLORY)))
-        plain.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(MALLORY)))
+        _unplant(plain)
+
+
+def test_composite_keys_that_join_alike_get_different_vertices(
+    writers_engine: Engine, plain: psycopg.Connection[Any]
+) -> None:
+    # joined with chr(31) before hashing, these two keys used to get one vertex id
+    plain.execute("INSERT INTO w_pair VALUES (%s, %s), (%s, %s)", ("a\x1fb", "c", "a", "b\x1fc"))
+    with writers_engine.connect() as conn:
+        assert conn.execute(text(f'SELECT count(DISTINCT id) FROM "{G}"."Pair"')).scalar() == 2
+    _assert_mirrored(writers_engine)
+
+
+def test_reads_hold_after_a_reset_and_beside_planted_operators(
+    writers_engine: Engine, plain: psycopg.Connection[Any]
+) -> None:
+    for statement in SCRIPT[:5]:
+        plain.execute(statement)
+    _plant(plain)
+    try:
+        with Session(writers_engine) as session:
+            ann = session.get(Person, 1)
+            bob = session.get(Person, 2)
+            assert ann is not None and bob is not None
+            expected = _reads(session, ann, bob)
+            session.rollback()
+            for reset in ("SET search_path = public", "RESET ALL"):
+                session.execute(text(reset))
+                assert _reads(session, ann, bob) == expected
+                session.rollback()
+        assert expected[0] == [2, 3] and expected[2] is not None
+        assert plain.execute("SELECT count(*) FROM public.planted_calls").fetchone() == (0,)
+    finally:
+        _unplant(plain)
+
+
+def _reads(session: Session, ann: Person, bob: Person) -> tuple[Any, ...]:
+    from sqlalchemy import select
+
+    from sqlalchemy_tridb.graph.query import shortest_path, walk
+
+    near = session.scalars(
+        select(Person.id).where(Person.reachable_from(ann, "KNOWS", max_hops=2)).order_by(Person.id)
+    ).all()
+    degrees = session.execute(
+        select(Person.id, Person.degree("KNOWS", direction="both")).order_by(Person.id)
+    ).all()
+    path = shortest_path(session, ann, bob, "KNOWS", direction="both")
+    walked = walk(Person, ann, "KNOWS", "KNOWS")
+    two = session.execute(select(walked.c.id, walked.c.paths).order_by(walked.c.id)).all()
+    return list(near), [tuple(r) for r in degrees], path and path.length, [tuple(r) for r in two]
+
+
+def _plant(plain: psycopg.Connection[Any]) -> None:
+    plain.execute(sql.SQL("CREATE ROLE {}").format(sql.Identifier(MALLORY)))
+    for grant in ("GRANT CREATE ON SCHEMA public TO {}", "GRANT USAGE ON SCHEMA ag_catalog TO {}"):
+        plain.execute(sql.SQL(grant).format(sql.Identifier(MALLORY)))
+    plain.execute("CREATE TABLE public.planted_calls (who text)")
+    plain.execute(
+        sql.SQL("GRANT INSERT ON public.planted_calls TO {}").format(sql.Identifier(MALLORY))
+    )
+    plain.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(MALLORY)))
+    plain.execute(
+        "CREATE FUNCTION public.array_to_string(text[], text) RETURNS text LANGUAGE sql AS "
+        "$$ INSERT INTO public.planted_calls VALUES (current_user) RETURNING 'x' $$"
+    )
+    plain.execute(
+        "CREATE FUNCTION public.planted_eq(ag_catalog.graphid, ag_catalog.graphid) "
+        "RETURNS boolean LANGUAGE sql AS "
+        "$$ INSERT INTO public.planted_calls VALUES (current_user) RETURNING true $$"
+    )
+    plain.execute(
+        "CREATE OPERATOR public.= (LEFTARG = ag_catalog.graphid, "
+        "RIGHTARG = ag_catalog.graphid, FUNCTION = public.planted_eq)"
+    )
+    plain.execute("RESET ROLE")
+
+
+def _unplant(plain: psycopg.Connection[Any]) -> None:
+    plain.execute("RESET ROLE")
+    plain.execute("DROP TABLE IF EXISTS public.planted_calls")
+    plain.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(MALLORY)))
+    plain.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(MALLORY)))

@@ -36,7 +36,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 
 from ...exc import TraversalError
-from ...sql.age import GraphId, entry_of_sql, graphid_sql, label_id_of_sql, label_id_sql
+from ...sql.age import (
+    GraphId,
+    entry_of_sql,
+    graphid_as_bigint,
+    graphid_sql,
+    label_id_of_sql,
+    label_id_sql,
+    qualified_graphid_join,
+)
 from ..identity import entry_sql, is_integer_key, row_vertex_id
 from ..spec import Direction, EdgeSpec, NodeSpec
 from .common import (
@@ -71,13 +79,14 @@ def reachable_sql(
     compiled = " ".join(str(edge_steps(edges, direction).element.compile(dialect=_DIALECT)).split())
     steps = "\nUNION ALL\n".join(compiled.split(" UNION ALL "))
     entry = f", {entry_of_sql('vid')} AS id" if is_integer_key(target.pk) else ""
+    on = qualified_graphid_join("s.src", "w.vid")
     return (
         "WITH RECURSIVE walk(vid, depth) AS (\n"
         f"    SELECT {seed}, 0\n"
         "    UNION\n"
         "    SELECT s.dst, w.depth + 1\n"
         "    FROM walk w\n"
-        f"    JOIN (\n{textwrap.indent(steps, ' ' * 8)}\n    ) s ON s.src = w.vid\n"
+        f"    JOIN (\n{textwrap.indent(steps, ' ' * 8)}\n    ) s ON {on}\n"
         "    WHERE w.depth < :tridb_max_hops\n"
         ")\n"
         f"SELECT vid, min(depth) AS hops{entry}\n"
@@ -141,7 +150,8 @@ def in_reach(target: type, reach: Subquery) -> ColumnElement[bool]:
     spec = spec_of_class(target)
     if is_integer_key(spec.pk):
         return getattr(target, spec.pk[0].key).in_(select(reach.c.id))  # type: ignore[no-any-return]
-    return row_vertex_id(spec).in_(select(reach.c.vid))
+    # as bigints: ``IN`` would use an unqualified graphid ``=``
+    return graphid_as_bigint(row_vertex_id(spec)).in_(select(graphid_as_bigint(reach.c.vid)))
 
 
 def degree(

@@ -14,7 +14,7 @@ DECLARE
     v_edge int := ag_catalog._label_id('social_test', 'FOLLOWS');
 BEGIN
     INSERT INTO "social_test"."FOLLOWS" (id, start_id, end_id, properties)
-    SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."follower_id"::text, n."followee_id"::text], chr(31)), 0) & 140737488355327)) AS id,
+    SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."follower_id"::text, n."followee_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,
         ag_catalog._graphid(v_src, n."follower_id"::bigint) AS start_id,
         ag_catalog._graphid(v_tgt, n."followee_id"::bigint) AS end_id,
         ('{' || array_to_string(ARRAY[
@@ -48,10 +48,10 @@ DECLARE
 BEGIN
     DELETE FROM "social_test"."FOLLOWS"
     WHERE id IN (
-        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."follower_id"::text, o."followee_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."follower_id"::text, o."followee_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o
         EXCEPT
         SELECT x.id FROM (
-            SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."follower_id"::text, n."followee_id"::text], chr(31)), 0) & 140737488355327)) AS id,
+            SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."follower_id"::text, n."followee_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,
                 ag_catalog._graphid(v_src, n."follower_id"::bigint) AS start_id,
                 ag_catalog._graphid(v_tgt, n."followee_id"::bigint) AS end_id,
                 ('{' || array_to_string(ARRAY[
@@ -63,7 +63,7 @@ BEGIN
     );
     INSERT INTO "social_test"."FOLLOWS" (id, start_id, end_id, properties)
     SELECT * FROM (
-        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."follower_id"::text, n."followee_id"::text], chr(31)), 0) & 140737488355327)) AS id,
+        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."follower_id"::text, n."followee_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,
             ag_catalog._graphid(v_src, n."follower_id"::bigint) AS start_id,
             ag_catalog._graphid(v_tgt, n."followee_id"::bigint) AS end_id,
             ('{' || array_to_string(ARRAY[
@@ -72,7 +72,7 @@ BEGIN
         FROM new_rows n
         WHERE n."follower_id" IS NOT NULL AND n."followee_id" IS NOT NULL
         EXCEPT
-        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."follower_id"::text, o."followee_id"::text], chr(31)), 0) & 140737488355327)) AS id,
+        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."follower_id"::text, o."followee_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,
             ag_catalog._graphid(v_src, o."follower_id"::bigint) AS start_id,
             ag_catalog._graphid(v_tgt, o."followee_id"::bigint) AS end_id,
             ('{' || array_to_string(ARRAY[
@@ -135,7 +135,7 @@ DECLARE
 BEGIN
     DELETE FROM "social_test"."FOLLOWS"
     WHERE id IN (
-        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."follower_id"::text, o."followee_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."follower_id"::text, o."followee_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o
     );
     RETURN NULL;
 END

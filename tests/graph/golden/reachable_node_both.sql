@@ -11,10 +11,10 @@ WITH RECURSIVE walk(vid, depth) AS (
         SELECT walk_test."OTHER".start_id AS src, walk_test."OTHER".end_id AS dst FROM walk_test."OTHER"
         UNION ALL
         SELECT walk_test."OTHER".end_id AS src, walk_test."OTHER".start_id AS dst FROM walk_test."OTHER"
-    ) s ON s.src = w.vid
+    ) s ON s.src OPERATOR(ag_catalog.=) w.vid
     WHERE w.depth < :tridb_max_hops
 )
-SELECT vid, min(depth) AS hops, (vid::text::bigint & 281474976710655) AS id
+SELECT vid, min(depth) AS hops, (vid::text::bigint OPERATOR(pg_catalog.&) 281474976710655) AS id
 FROM walk
 WHERE ag_catalog._extract_label_id(vid) = (SELECT ag_catalog._label_id('walk_test', 'Node'))
 GROUP BY vid

@@ -1,14 +1,14 @@
 WITH RECURSIVE walk(vid, depth) AS (
-    SELECT ag_catalog._graphid(ag_catalog._label_id('social_test', 'Tag'), (hashtextextended(array_to_string(ARRAY[CAST(:tridb_start_0 AS TEXT)], chr(31)), 0) & 140737488355327)), 0
+    SELECT ag_catalog._graphid(ag_catalog._label_id('social_test', 'Tag'), (pg_catalog.hashtextextended(CAST(:tridb_start_0 AS TEXT), 0) OPERATOR(pg_catalog.&) 140737488355327)), 0
     UNION
     SELECT s.dst, w.depth + 1
     FROM walk w
     JOIN (
         SELECT social_test."FOLLOWS".start_id AS src, social_test."FOLLOWS".end_id AS dst FROM social_test."FOLLOWS"
-    ) s ON s.src = w.vid
+    ) s ON s.src OPERATOR(ag_catalog.=) w.vid
     WHERE w.depth < :tridb_max_hops
 )
-SELECT vid, min(depth) AS hops, (vid::text::bigint & 281474976710655) AS id
+SELECT vid, min(depth) AS hops, (vid::text::bigint OPERATOR(pg_catalog.&) 281474976710655) AS id
 FROM walk
 WHERE ag_catalog._extract_label_id(vid) = (SELECT ag_catalog._label_id('social_test', 'Person'))
 GROUP BY vid

@@ -34,7 +34,7 @@ DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Tag');
 BEGIN
     INSERT INTO "social_test"."Tag" (id, properties)
-    SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)),
+    SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(n."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)),
         ('{' || array_to_string(ARRAY[
                 CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || to_json(n."id")::text END,
                 CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END], ', ') || '}')::ag_catalog.agtype
@@ -63,12 +63,12 @@ DECLARE
 BEGIN
     DELETE FROM "social_test"."Tag"
     WHERE id IN (
-        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+        SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(o."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o
         EXCEPT
-        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)) FROM new_rows n
+        SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(n."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM new_rows n
     );
     INSERT INTO "social_test"."Tag" (id, properties)
-    SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[n."id"::text], chr(31)), 0) & 140737488355327)),
+    SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(n."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)),
         ('{' || array_to_string(ARRAY[
                 CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || to_json(n."id")::text END,
                 CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END], ', ') || '}')::ag_catalog.agtype
@@ -99,7 +99,7 @@ DECLARE
 BEGIN
     DELETE FROM "social_test"."Tag"
     WHERE id IN (
-        SELECT ag_catalog._graphid(v_label, (hashtextextended(array_to_string(ARRAY[o."id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o
+        SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(o."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o
     );
     RETURN NULL;
 END
