@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 05:36:29.754978
+Create Date: 2026-12-02 05:41:06.844197
 
 """
 
@@ -507,7 +507,7 @@ def upgrade() -> None:
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '    SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
                 '        ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
                 '        ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
                 "        ag_catalog.agtype_build_map() AS properties\n"
@@ -541,10 +541,10 @@ def upgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o\n'
+                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o\n'
                 "        EXCEPT\n"
                 "        SELECT x.id FROM (\n"
-                '            SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '            SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
                 '                ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
                 '                ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
                 "                ag_catalog.agtype_build_map() AS properties\n"
@@ -554,14 +554,14 @@ def upgrade() -> None:
                 "    );\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
                 "    SELECT * FROM (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
                 '            ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
                 '            ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
                 "            ag_catalog.agtype_build_map() AS properties\n"
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
                 '            ag_catalog._graphid(v_src, o."citing_id"::bigint) AS start_id,\n'
                 '            ag_catalog._graphid(v_tgt, o."cited_id"::bigint) AS end_id,\n'
                 "            ag_catalog.agtype_build_map() AS properties\n"
@@ -626,7 +626,7 @@ def upgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o\n'
+                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o\n'
                 "    );\n"
                 "    RETURN NULL;\n"
                 "END\n"
@@ -686,7 +686,7 @@ def downgrade() -> None:
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '    SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
                 '        ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
                 '        ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
                 "        ag_catalog.agtype_build_map() AS properties\n"
@@ -720,10 +720,10 @@ def downgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o\n'
+                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o\n'
                 "        EXCEPT\n"
                 "        SELECT x.id FROM (\n"
-                '            SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '            SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
                 '                ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
                 '                ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
                 "                ag_catalog.agtype_build_map() AS properties\n"
@@ -733,14 +733,14 @@ def downgrade() -> None:
                 "    );\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
                 "    SELECT * FROM (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[n."citing_id"::text, n."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
                 '            ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
                 '            ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
                 "            ag_catalog.agtype_build_map() AS properties\n"
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) AS id,\n'
+                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
                 '            ag_catalog._graphid(v_src, o."citing_id"::bigint) AS start_id,\n'
                 '            ag_catalog._graphid(v_tgt, o."cited_id"::bigint) AS end_id,\n'
                 "            ag_catalog.agtype_build_map() AS properties\n"
@@ -805,7 +805,7 @@ def downgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (hashtextextended(array_to_string(ARRAY[o."citing_id"::text, o."cited_id"::text], chr(31)), 0) & 140737488355327)) FROM old_rows o\n'
+                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o\n'
                 "    );\n"
                 "    RETURN NULL;\n"
                 "END\n"
