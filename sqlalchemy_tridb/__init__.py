@@ -61,8 +61,10 @@ from .exc import VertexResolutionError as VertexResolutionError
 from .graph import GraphEdge as GraphEdge
 from .graph import GraphNode as GraphNode
 from .graph import GraphPath as GraphPath
+from .graph import grant_graph_read as grant_graph_read
 from .graph import graph_edge as graph_edge
 from .graph import registry_for as registry_for
+from .graph import revoke_graph_read as revoke_graph_read
 from .graph.query import degree_centrality as degree_centrality
 from .graph.query import pagerank as pagerank
 from .graph.query import shortest_path as shortest_path
@@ -133,6 +135,7 @@ __all__ = [
     "backfill",
     "cypher",
     "degree_centrality",
+    "grant_graph_read",
     "graph_edge",
     "hybrid_search",
     "install_embedding_sync",
@@ -144,6 +147,7 @@ __all__ = [
     "registry_for",
     "related",
     "resolve",
+    "revoke_graph_read",
     "run_cypher",
     "server_versions",
     "setup_engine",

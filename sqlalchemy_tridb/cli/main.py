@@ -1,4 +1,4 @@
-"""``tridb``: the local server, databases with both extensions, embedding backfill.
+"""``tridb``: the local server, databases with both extensions, embedding backfill, graph grants.
 
 Every subcommand calls a public library function; errors map to exit codes:
 0 success, 1 a :class:`~sqlalchemy_tridb.exc.TriDBError`, 2 bad usage, 3 ``status``
@@ -17,6 +17,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from ..exc import ConfigurationError, TriDBError
+from ..graph import grant_graph_read, revoke_graph_read
 from ..server import (
     LocalServer,
     ServerConfig,
@@ -99,6 +100,19 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grant(args: argparse.Namespace) -> int:
+    engine = create_engine(resolve_database_url(args.url))
+    try:
+        with engine.begin() as conn:
+            change = revoke_graph_read if args.action == "revoke-read" else grant_graph_read
+            change(conn, args.role, args.graph)
+    finally:
+        engine.dispose()
+    verb = "may no longer read" if args.action == "revoke-read" else "may read"
+    print(f"{args.role} {verb} {', '.join(args.graph)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``tridb``."""
     parser = argparse.ArgumentParser(prog="tridb", description=__doc__.splitlines()[0])
@@ -123,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
     fill.add_argument("--url", help="database URL (default TRIDB_DATABASE_URL or the local server)")
     fill.add_argument("--batch-size", type=int, default=256)
     fill.set_defaults(func=_backfill)
+
+    grant = sub.add_parser("graph", help="who may read a graph (run as the graph's owner)")
+    grant.add_argument("action", choices=["grant-read", "revoke-read"])
+    grant.add_argument("role", help="an existing role")
+    grant.add_argument("--graph", action="append", required=True, help="a graph (repeatable)")
+    grant.add_argument("--url", help="database URL (default TRIDB_DATABASE_URL or local server)")
+    grant.set_defaults(func=_grant)
     return parser
 
 

@@ -10,6 +10,10 @@ SQL that keeps the graph in step, as DDL constructs), :mod:`.query`
 
 from __future__ import annotations
 
+from .access import GrantGraphRead as GrantGraphRead
+from .access import RevokeGraphRead as RevokeGraphRead
+from .access import grant_graph_read as grant_graph_read
+from .access import revoke_graph_read as revoke_graph_read
 from .declare import GraphEdge as GraphEdge
 from .declare import GraphNode as GraphNode
 from .query import GraphPath as GraphPath
@@ -43,17 +47,21 @@ __all__ = [
     "DropLabel",
     "DropSyncFunction",
     "EdgeSpec",
+    "GrantGraphRead",
     "GraphEdge",
     "GraphNode",
     "GraphPath",
     "GraphRegistry",
     "NodeSpec",
+    "RevokeGraphRead",
     "Trigger",
     "create_graph_objects",
     "drop_graph_objects",
     "edge_triggers",
+    "grant_graph_read",
     "graph_ddl",
     "graph_edge",
     "node_triggers",
     "registry_for",
+    "revoke_graph_read",
 ]

@@ -16,11 +16,24 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import sql
-from sqlalchemy import Column, Connection, DateTime, Engine, ForeignKey, Table, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Table,
+    create_engine,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-from sqlalchemy_tridb.graph import GraphEdge, GraphNode, graph_edge, node_triggers
+from sqlalchemy_tridb.cli.main import main
+from sqlalchemy_tridb.cypher import run_cypher
+from sqlalchemy_tridb.graph import CreateLabel, GraphEdge, GraphNode, graph_edge, node_triggers
+from sqlalchemy_tridb.graph.query import shortest_path, walk
 from sqlalchemy_tridb.graph.spec import node_spec
 from sqlalchemy_tridb.testing import tridb_database_factory, tridb_engine_factory
 
@@ -341,10 +354,6 @@ def test_reads_hold_after_a_reset_and_beside_planted_operators(
 
 
 def _reads(session: Session, ann: Person, bob: Person) -> tuple[Any, ...]:
-    from sqlalchemy import select
-
-    from sqlalchemy_tridb.graph.query import shortest_path, walk
-
     near = session.scalars(
         select(Person.id).where(Person.reachable_from(ann, "KNOWS", max_hops=2)).order_by(Person.id)
     ).all()
@@ -387,3 +396,50 @@ def _unplant(plain: psycopg.Connection[Any]) -> None:
     plain.execute("DROP TABLE IF EXISTS public.planted_calls")
     plain.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(MALLORY)))
     plain.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(MALLORY)))
+
+
+READER = f"tridb_reader_{uuid.uuid4().hex[:8]}"
+
+
+def test_a_read_role_traverses_and_runs_cypher_but_cannot_write_the_graph(
+    writers_engine: Engine, plain: psycopg.Connection[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    for statement in SCRIPT[:5]:
+        plain.execute(statement)
+    password = uuid.uuid4().hex
+    reader = sql.Identifier(READER)
+    plain.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(reader, sql.Literal(password)))
+    owner_url = _libpq(writers_engine)
+    reader_url = make_url(owner_url).set(username=READER, password=password)
+    try:
+        plain.execute(sql.SQL("GRANT SELECT ON w_person TO {}").format(reader))
+        assert main(["graph", "grant-read", READER, "--graph", G, "--url", owner_url]) == 0
+        assert f"{READER} may read {G}" in capsys.readouterr().out
+        engine = create_engine(reader_url.set(drivername="postgresql+psycopg"))
+        try:
+            with Session(engine) as session:  # no engine plugin: the SQL qualifies what it uses
+                ann = session.get(Person, 1)
+                assert ann is not None
+                near = select(Person.id).where(Person.reachable_from(ann, "KNOWS", max_hops=2))
+                assert sorted(session.scalars(near)) == [2, 3]
+                names = run_cypher(session, G, "MATCH (p:Person) RETURN p.name")
+                assert sorted(r.result for r in names) == ["ann", "bob", "cy"]
+        finally:
+            engine.dispose()
+        url = reader_url.render_as_string(hide_password=False)
+        with psycopg.connect(url, autocommit=True) as as_reader:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                as_reader.execute(f'DELETE FROM "{G}"."KNOWS"')
+            # a label the owner adds later is readable too (default privileges)
+            with writers_engine.begin() as conn:
+                conn.execute(CreateLabel(G, "Later", "v"))
+            as_reader.execute(f'SELECT count(*) FROM "{G}"."Later"')
+        assert main(["graph", "revoke-read", READER, "--graph", G, "--url", owner_url]) == 0
+        with (
+            psycopg.connect(url, autocommit=True) as as_reader,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            as_reader.execute(f'SELECT count(*) FROM "{G}"."Person"')
+    finally:
+        plain.execute(sql.SQL("DROP OWNED BY {}").format(reader))
+        plain.execute(sql.SQL("DROP ROLE {}").format(reader))
