@@ -17,7 +17,7 @@ from alembic.operations import ops
 from alembic.util import PriorityDispatchResult
 from sqlalchemy import Column, Connection, Index, Table
 
-from sqlalchemy_tridb.vector.spec import spec_of
+from sqlalchemy_tridb.vector import spec_of
 
 from .._compat import all_registries
 from ..declared import is_pgvector_type

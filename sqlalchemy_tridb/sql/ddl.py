@@ -8,13 +8,37 @@ writes it out.  Subclasses implement :meth:`TextDDL.sql`; the compiler escapes
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import ExecutableDDLElement
 from sqlalchemy.sql.compiler import DDLCompiler
 
+from ..exc import IdentifierError
 from .identifiers import quote_ident, validate_label
+
+__all__ = [
+    "DDL_LOCK_KEY",
+    "CreateExtension",
+    "DropExtension",
+    "LockDDL",
+    "TextDDL",
+    "validate_extension_name",
+]
+
+#: Extension names as PostgreSQL's contrib and the common extensions spell them.
+_EXTENSION = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,62}$")
+
+
+def validate_extension_name(name: str) -> str:
+    """Return *name* if it is a plain extension name (``vector``, ``uuid-ossp``)."""
+    if not isinstance(name, str) or not _EXTENSION.match(name):
+        raise IdentifierError(
+            f"invalid extension name {name!r}: use letters, digits, '_' or '-', "
+            "starting with a letter or underscore"
+        )
+    return name
 
 
 class TextDDL(ExecutableDDLElement):
@@ -42,7 +66,7 @@ class CreateExtension(TextDDL):
     """
 
     def __init__(self, name: str, *, schema: str | None = None) -> None:
-        self.name = validate_label(name, what="extension name")
+        self.name = validate_extension_name(name)
         self.schema = None if schema is None else validate_label(schema, what="schema name")
 
     def sql(self) -> str:
@@ -58,7 +82,7 @@ class DropExtension(TextDDL):
     """
 
     def __init__(self, name: str) -> None:
-        self.name = validate_label(name, what="extension name")
+        self.name = validate_extension_name(name)
 
     def sql(self) -> str:
         """The statement's text."""

@@ -25,6 +25,7 @@ from .search import SearchSettings as SearchSettings
 from .search import apply_search_settings as apply_search_settings
 from .search import nearest as nearest
 from .spec import EmbeddingSpec as EmbeddingSpec
+from .spec import spec_of as spec_of
 from .sync import EmbeddingSync as EmbeddingSync
 from .sync import install_embedding_sync as install_embedding_sync
 
@@ -44,5 +45,6 @@ __all__ = [
     "hybrid_search",
     "install_embedding_sync",
     "nearest",
+    "spec_of",
     "stale_rows",
 ]

@@ -39,6 +39,8 @@ from alembic_ext.plugin import (
     register,
     setup,
 )
+from sqlalchemy_tridb.exc import IdentifierError
+from sqlalchemy_tridb.sql.ddl import CreateExtension
 
 #: (operation, its render, its reverse's render, the golden file of both's offline SQL)
 CASES: list[tuple[MigrateOperation, str, str, str]] = [
@@ -111,15 +113,12 @@ def test_drop_extension_age_removes_its_schema_offline() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sqlalchemy_tridb.sql.ddl.CreateExtension validates the name as a label and "
-    "refuses 'uuid-ossp'; op.create_extension quoted any name before it used the construct",
-)
-def test_extension_names_are_quoted_not_validated() -> None:
+def test_extension_names_are_quoted_and_checked() -> None:
     assert _offline(CreateExtensionOp("uuid-ossp")) == (
         'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";\n\n'
     )
+    with pytest.raises(IdentifierError, match="extension name"):
+        CreateExtension('x"; DROP TABLE t; --')
 
 
 def test_multi_line_sync_statements_render_one_line_of_sql_a_line() -> None:
