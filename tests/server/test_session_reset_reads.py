@@ -14,7 +14,6 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import Connection, Engine, ForeignKey, bindparam, select
-from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from sqlalchemy_tridb.cypher import cypher, resolve, run_cypher
@@ -193,21 +192,10 @@ def test_cypher_reads_after_a_reset(baseline: dict[str, Any], reset_session: Ses
     assert got == {k: baseline[k] for k in got}
 
 
-# graph/query compares graphids with a bare ``=``, which AGE defines in ag_catalog only:
-# strict, so that the fix there shows up here as an XPASS (then drop the marks).
-UNQUALIFIED_GRAPHID_EQ = pytest.mark.xfail(
-    raises=ProgrammingError,
-    strict=True,
-    reason="graph/query: graphid = graphid is rendered without OPERATOR(ag_catalog.=)",
-)
-
-
-@UNQUALIFIED_GRAPHID_EQ
 def test_reachable_after_a_reset(baseline: dict[str, Any], reset_session: Session) -> None:
     assert _reachable(reset_session) == baseline["reachable"]
 
 
-@UNQUALIFIED_GRAPHID_EQ
 def test_degree_after_a_reset(baseline: dict[str, Any], reset_session: Session) -> None:
     assert _degree(reset_session) == baseline["degree"]
 
