@@ -38,6 +38,8 @@ class DbTrigger:
     source: str  # pg_proc.prosrc: the function body
     triggerdef: str  # pg_get_triggerdef()
     functiondef: str  # pg_get_functiondef()
+    security_definer: bool = False  # pg_proc.prosecdef
+    settings: tuple[str, ...] = ()  # pg_proc.proconfig: "name=value" items
 
 
 def extensions(conn: Connection) -> set[str]:
@@ -127,7 +129,8 @@ def sync_triggers(conn: Connection) -> dict[tuple[str, str], dict[str, DbTrigger
     rows = conn.execute(
         text(
             "SELECT n.nspname, c.relname, t.tgname, p.oid::regprocedure::text, p.prosrc, "
-            "pg_catalog.pg_get_triggerdef(t.oid), pg_catalog.pg_get_functiondef(p.oid) "
+            "pg_catalog.pg_get_triggerdef(t.oid), pg_catalog.pg_get_functiondef(p.oid), "
+            "p.prosecdef, coalesce(p.proconfig, '{}') "
             "FROM pg_catalog.pg_trigger t "
             "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -138,6 +141,10 @@ def sync_triggers(conn: Connection) -> dict[tuple[str, str], dict[str, DbTrigger
     )
     out: dict[tuple[str, str], dict[str, DbTrigger]] = {}
     for row in rows:
-        trig = DbTrigger(*row)
+        schema, table, name, function, source, triggerdef, functiondef, secdef, config = row
+        trig = DbTrigger(
+            schema, table, name, function, source, triggerdef, functiondef, bool(secdef),
+            tuple(config),
+        )  # fmt: skip
         out.setdefault((trig.schema, trig.table), {})[trig.name] = trig
     return out

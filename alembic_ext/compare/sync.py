@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from alembic.util import PriorityDispatchResult
 
-from sqlalchemy_tridb.graph import Trigger
+from sqlalchemy_tridb.graph import Trigger, function_settings
 from sqlalchemy_tridb.sql import quote_ident as q
 
 from ..declared import declared_syncs, metadatas
@@ -47,7 +47,15 @@ def same(declared: list[Trigger], found: dict[str, DbTrigger]) -> bool:
             return False
         if f" AFTER {t.event} ON " not in db.triggerdef:
             return False
+        if not db.security_definer or _settings(db.settings) != function_settings():
+            return False
     return True
+
+
+def _settings(config: tuple[str, ...]) -> dict[str, str]:
+    """``proconfig`` items (``name=value``) as ``{lower-case name: value}``."""
+    pairs = (item.split("=", 1) for item in config)
+    return {name.lower(): value for name, value in pairs}
 
 
 def create_statements(triggers: list[Trigger]) -> list[str]:

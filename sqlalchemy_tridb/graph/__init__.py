@@ -35,6 +35,7 @@ from .spec import NodeSpec as NodeSpec
 from .spec import graph_edge as graph_edge
 from .triggers import Trigger as Trigger
 from .triggers import edge_triggers as edge_triggers
+from .triggers import function_settings as function_settings
 from .triggers import node_triggers as node_triggers
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "create_graph_objects",
     "drop_graph_objects",
     "edge_triggers",
+    "function_settings",
     "grant_graph_read",
     "graph_ddl",
     "graph_edge",

@@ -97,6 +97,11 @@ FUNCTION_SETTINGS: tuple[tuple[str, str], ...] = (
 )
 
 
+def function_settings() -> dict[str, str]:
+    """:data:`FUNCTION_SETTINGS` as PostgreSQL reports them: ``{lower-case name: value}``."""
+    return {name.lower(): value.strip("'") for name, value in FUNCTION_SETTINGS}
+
+
 def _dollar_tag(body: str) -> str:
     """``$tridb$``, or a longer tag where the body (a column name, say) contains it."""
     tag = "tridb"

@@ -240,6 +240,20 @@ def test_changed_trigger_body_is_replaced(conn: Connection) -> None:
     assert [d[0] for d in diffs(conn, md, **KEEP)] == ["remove_graph_sync", "add_graph_sync"]
 
 
+@pytest.mark.parametrize(
+    "change",
+    ["SECURITY INVOKER", "RESET ALL", "SET search_path = public", "SET extra_float_digits = 0"],
+)
+def test_changed_trigger_function_options_are_replaced(conn: Connection, change: str) -> None:
+    md = graph_models.Base.metadata
+    md.create_all(conn)
+    conn.execute(text(f'ALTER FUNCTION "tridb_station_vertex_ins"() {change}'))
+    assert [d[0] for d in diffs(conn, md, **KEEP)] == ["remove_graph_sync", "add_graph_sync"]
+    up, _down = autogenerate(conn, md, **KEEP)
+    run(conn, up)
+    assert diffs(conn, md, **KEEP) == []
+
+
 def test_extensions_created_first_and_dropped_last(empty_db_url: str) -> None:
     mds = [_item(), graph_models.Base.metadata]
     engine = create_engine(empty_db_url)
