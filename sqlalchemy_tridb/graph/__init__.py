@@ -26,8 +26,10 @@ from .schema import CreateSyncTrigger as CreateSyncTrigger
 from .schema import DropGraph as DropGraph
 from .schema import DropLabel as DropLabel
 from .schema import DropSyncFunction as DropSyncFunction
+from .schema import EnableSyncAlways as EnableSyncAlways
 from .schema import create_graph_objects as create_graph_objects
 from .schema import drop_graph_objects as drop_graph_objects
+from .schema import enable_sync_always as enable_sync_always
 from .schema import graph_ddl as graph_ddl
 from .spec import DEFAULT_GRAPH as DEFAULT_GRAPH
 from .spec import EdgeSpec as EdgeSpec
@@ -48,6 +50,7 @@ __all__ = [
     "DropLabel",
     "DropSyncFunction",
     "EdgeSpec",
+    "EnableSyncAlways",
     "GrantGraphRead",
     "GraphEdge",
     "GraphNode",
@@ -59,6 +62,7 @@ __all__ = [
     "create_graph_objects",
     "drop_graph_objects",
     "edge_triggers",
+    "enable_sync_always",
     "function_settings",
     "grant_graph_read",
     "graph_ddl",

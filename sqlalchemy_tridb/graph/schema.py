@@ -17,7 +17,14 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import ExecutableDDLElement
 
-from ..sql import bounded_identifier, quote_ident, sql_literal, validate_graph_name, validate_label
+from ..sql import (
+    bounded_identifier,
+    qualified_table,
+    quote_ident,
+    sql_literal,
+    validate_graph_name,
+    validate_label,
+)
 from ..sql.age import label_table_sql
 from ..sql.ddl import CreateExtension, LockDDL, TextDDL
 from .registry import GraphRegistry
@@ -184,6 +191,31 @@ class DropSyncFunction(CreateSyncFunction):
     def sql(self) -> str:
         """The statement's text."""
         return self.trigger.drop_function_sql()
+
+
+class EnableSyncAlways(CreateSyncFunction):
+    """``ALTER TABLE ... ENABLE ALWAYS TRIGGER``: the trigger fires in replica sessions too.
+
+    Sessions with ``session_replication_role = replica`` (logical-replication
+    subscribers, ``pg_restore --disable-triggers``) skip ordinary triggers, so
+    their writes bypass the mirror; a subscriber whose graph should follow its
+    rows enables the sync triggers ``ALWAYS``.
+    """
+
+    def sql(self) -> str:
+        """The statement's text."""
+        t = self.trigger
+        return f"ALTER TABLE {qualified_table(t.table)} ENABLE ALWAYS TRIGGER {quote_ident(t.name)}"
+
+
+def enable_sync_always(connection: Connection, registry: GraphRegistry) -> None:
+    """Have every sync trigger of *registry* fire in replica sessions too.
+
+    :param connection: a connection of the tables' owner.
+    :param registry: the graph declarations (``registry_for(Base.metadata)``).
+    """
+    for trigger in sync_triggers(*registry.resolve()):
+        connection.execute(EnableSyncAlways(trigger))
 
 
 def sync_triggers(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> list[Trigger]:

@@ -32,7 +32,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 
 from sqlalchemy_tridb.cli.main import main
 from sqlalchemy_tridb.cypher import run_cypher
-from sqlalchemy_tridb.graph import CreateLabel, GraphEdge, GraphNode, graph_edge, node_triggers
+from sqlalchemy_tridb.graph import (
+    CreateLabel,
+    GraphEdge,
+    GraphNode,
+    enable_sync_always,
+    graph_edge,
+    node_triggers,
+    registry_for,
+)
 from sqlalchemy_tridb.graph.query import shortest_path, walk
 from sqlalchemy_tridb.graph.spec import node_spec
 from sqlalchemy_tridb.testing import tridb_database_factory, tridb_engine_factory
@@ -443,3 +451,22 @@ def test_a_read_role_traverses_and_runs_cypher_but_cannot_write_the_graph(
     finally:
         plain.execute(sql.SQL("DROP OWNED BY {}").format(reader))
         plain.execute(sql.SQL("DROP ROLE {}").format(reader))
+
+
+def test_replica_sessions_bypass_the_mirror_unless_enabled_always(
+    writers_engine: Engine, plain: psycopg.Connection[Any]
+) -> None:
+    plain.execute("SET session_replication_role = replica")
+    plain.execute("INSERT INTO w_person (id, name) VALUES (1, 'restored')")
+    assert graph_rows_diff_now(writers_engine) == ["Person: row 1 has no vertex"]
+    plain.execute("DELETE FROM w_person")
+    with writers_engine.begin() as conn:
+        enable_sync_always(conn, registry_for(Base.metadata))
+    plain.execute("INSERT INTO w_person (id, name) VALUES (1, 'replicated')")
+    plain.execute("INSERT INTO w_knows (id, a, b, weight) VALUES (1, 1, 1, 0.5)")
+    _assert_mirrored(writers_engine)
+
+
+def graph_rows_diff_now(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return graph_rows_diff(conn, Base.metadata)
