@@ -35,7 +35,7 @@ apt_install() {
 ensure_system() {
     if command -v dpkg-query >/dev/null; then
         # debootstrap makes the Debian root filesystem the local server runs in.
-        apt_install debootstrap ca-certificates
+        apt_install debootstrap ca-certificates pgbouncer
     fi
     if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
         apt_install python3-venv
