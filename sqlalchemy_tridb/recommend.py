@@ -46,6 +46,7 @@ from .graph.identity import is_integer_key
 from .graph.query import Step, walk
 from .graph.query.common import spec_of_class, spec_of_instance
 from .vector.comparator import similarity_from_distance
+from .vector.operators import distance_between
 from .vector.spec import spec_of
 
 __all__ = ["recommend", "related"]
@@ -112,7 +113,7 @@ def recommend(
     nearest_ids = (
         select(pk)
         .where(embedding.is_not(None))
-        .order_by(embedding.op(espec.distance.glyph)(query))
+        .order_by(distance_between(embedding, espec.distance.glyph, query))
         .limit(candidates)
     )
     pool = union(select(signal.c.id), nearest_ids).subquery("pool")
@@ -121,7 +122,9 @@ def recommend(
         cast(paths, Float) / func.nullif(func.max(paths).over(), 0), literal(0.0)
     )
     vector_score = func.coalesce(
-        similarity_from_distance(espec.distance, embedding.op(espec.distance.glyph)(query)),
+        similarity_from_distance(
+            espec.distance, distance_between(embedding, espec.distance.glyph, query)
+        ),
         literal(0.0),
     )
     ranked: Any = (

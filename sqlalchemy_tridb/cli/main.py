@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session
 
 from ..exc import ConfigurationError, TriDBError
@@ -60,6 +60,14 @@ def _server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(url: str, **kwargs: object) -> Engine:
+    """An engine on *url*, with psycopg 3 where the URL names no driver."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, **kwargs)
+
+
 def _import_attribute(path: str) -> object:
     """``package.module:Class.attribute`` -> the object."""
     module_name, _, attr_path = path.partition(":")
@@ -79,7 +87,7 @@ def _import_attribute(path: str) -> object:
 
 def _backfill(args: argparse.Namespace) -> int:
     attribute = _import_attribute(args.attribute)
-    engine = create_engine(resolve_database_url(args.url), plugins=["tridb"])
+    engine = _engine(resolve_database_url(args.url), plugins=["tridb"])
     try:
         with Session(engine) as session:
             fixed = backfill(session, attribute, batch_size=args.batch_size)
@@ -101,7 +109,7 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _grant(args: argparse.Namespace) -> int:
-    engine = create_engine(resolve_database_url(args.url))
+    engine = _engine(resolve_database_url(args.url))
     try:
         with engine.begin() as conn:
             change = revoke_graph_read if args.action == "revoke-read" else grant_graph_read
