@@ -32,7 +32,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Subquery
+from sqlalchemy import ColumnElement, Subquery, event
+from sqlalchemy.orm import Mapper
 
 from .._mixins import check_not_shadowed
 from ..exc import GraphDeclarationError
@@ -53,6 +54,13 @@ def _register(cls: type, kind: Kind) -> None:
     registry = registry_for(table.metadata)
     registry.add(cls, kind)
     install_ddl(table.metadata, registry)
+    # edges may name classes defined later: check them when this mapper is configured
+    if not event.contains(cls, "mapper_configured", _check_edges):
+        event.listen(cls, "mapper_configured", _check_edges)
+
+
+def _check_edges(mapper: Mapper[Any], cls: type) -> None:
+    registry_for(cls.__dict__["__table__"].metadata).check(cls)
 
 
 class GraphNode:

@@ -56,6 +56,20 @@ class GraphRegistry:
         specs = {c: node_spec(c) for c in self.classes if "node" in self.kinds.get(c, ())}
         return {c: spec for c, spec in specs.items() if spec.cls is c}
 
+    def check(self, cls: type) -> None:
+        """Resolve the edges *cls* declares; raise :class:`GraphDeclarationError` if wrong.
+
+        Called when *cls*'s mapper is configured, so a bad declaration fails at
+        ``configure_mappers()`` (the first query, say), before any SQL.
+        """
+        nodes = self.nodes()
+        by_table: dict[Table, NodeSpec] = {spec.table: spec for spec in nodes.values()}
+        kinds = self.kinds.get(cls, set())
+        if "edge" in kinds:
+            association_edge(cls, by_table)
+        if "node" in kinds:
+            node_edges(cls, nodes, by_table)
+
     def resolve(self) -> tuple[list[NodeSpec], list[EdgeSpec]]:
         """Resolve every declaration (configures the mappers); validate label ownership.
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import ForeignKey, LargeBinary
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column, relationship
 
 from sqlalchemy_tridb.exc import GraphDeclarationError, IdentifierError
 from sqlalchemy_tridb.graph import GraphEdge, GraphNode, graph_ddl, graph_edge, registry_for
@@ -175,3 +175,20 @@ def test_a_column_of_that_name_under_another_attribute_is_fine(base: Any) -> Non
     assert Station.__table__.c.degree.name == "degree"
     assert Station.degree_.property.columns[0].name == "degree"
     assert callable(Station.degree)
+
+
+def test_an_edge_naming_no_column_fails_when_the_mappers_are_configured(base: Any) -> None:
+    class City(GraphNode, base):
+        __tablename__ = "city"
+        id: Mapped[int] = mapped_column(primary_key=True)
+
+    class Road(GraphEdge, base):
+        __tablename__ = "road"
+        __edge_source__ = "from_id"
+        __edge_target__ = "no_such_column"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        from_id: Mapped[int] = mapped_column(ForeignKey("city.id"))
+
+    # before any create_all, any SQL, or a look at the graph registry
+    with pytest.raises(GraphDeclarationError, match=r"Road\.no_such_column: no such column"):
+        configure_mappers()
