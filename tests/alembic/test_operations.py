@@ -40,6 +40,7 @@ from alembic_ext.plugin import (
     setup,
 )
 from sqlalchemy_tridb.exc import IdentifierError
+from sqlalchemy_tridb.graph import GrantGraphRead
 from sqlalchemy_tridb.sql.ddl import CreateExtension
 
 #: (operation, its render, its reverse's render, the golden file of both's offline SQL)
@@ -278,3 +279,14 @@ def test_include_object_hides_label_table_indexes() -> None:
     ix = Index("Person_tridb_id", t.c.id)
     assert not include_object(ix, ix.name, "index", True, None, graph_schemas=frozenset({"social"}))
     assert not include_object(t, "Person", "table", True, None, graph_schemas=frozenset({"social"}))
+
+
+def test_the_read_grant_runs_from_a_migration_as_the_docs_say() -> None:
+    buf = io.StringIO()
+    ctx = MigrationContext.configure(
+        dialect_name="postgresql", opts={"as_sql": True, "output_buffer": buf}
+    )
+    Operations(ctx).execute(GrantGraphRead("social", "app_reader"))
+    sql = buf.getvalue()
+    assert 'GRANT SELECT ON ALL TABLES IN SCHEMA "social" TO "app_reader";' in sql
+    assert 'ALTER DEFAULT PRIVILEGES IN SCHEMA "social" GRANT SELECT ON TABLES' in sql
