@@ -54,9 +54,7 @@ class Drift(RuleBasedStateMachine):
 
     @rule(key=KEYS, name=st.text(min_size=1, max_size=5), score=st.floats(-1e6, 1e6))
     def orm_insert(self, key: int, name: str, score: float) -> None:
-        self._try(
-            pg_insert(Person).values(id=key, name=name, score=score).on_conflict_do_nothing()
-        )
+        self._try(pg_insert(Person).values(id=key, name=name, score=score).on_conflict_do_nothing())
         self._commit()
 
     @rule(key=KEYS, name=st.text(min_size=1, max_size=5))
