@@ -75,8 +75,7 @@ def grant_graph_read(connection: Connection, role: str, graphs: str | Sequence[s
     :param role: the role to grant to.
     :param graphs: one graph name or several.
     """
-    for graph in [graphs] if isinstance(graphs, str) else graphs:
-        connection.execute(GrantGraphRead(graph, role))
+    _each(connection, GrantGraphRead, role, graphs)
 
 
 def revoke_graph_read(connection: Connection, role: str, graphs: str | Sequence[str]) -> None:
@@ -86,5 +85,11 @@ def revoke_graph_read(connection: Connection, role: str, graphs: str | Sequence[
     :param role: the role to revoke from.
     :param graphs: one graph name or several.
     """
+    _each(connection, RevokeGraphRead, role, graphs)
+
+
+def _each(
+    connection: Connection, ddl: type[GrantGraphRead], role: str, graphs: str | Sequence[str]
+) -> None:
     for graph in [graphs] if isinstance(graphs, str) else graphs:
-        connection.execute(RevokeGraphRead(graph, role))
+        connection.execute(ddl(graph, role))
