@@ -22,17 +22,17 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, MetaData, Row, select
+from sqlalchemy import Connection, MetaData, Row, cast, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapper, Session, class_mapper
 from sqlalchemy.orm.exc import UnmappedClassError
 from sqlalchemy.types import TypeEngine
 
 from ..exc import CypherError, VertexResolutionError
-from ..graph.identity import is_integer_key
+from ..graph.identity import direct_entry, is_integer_key, key_table
 from ..graph.registry import registry_for
 from ..graph.spec import find_node_spec
-from ..sql.age import ENTRY_MASK
+from ..sql.age import ENTRY_MASK, GraphId
 from .agtype import Vertex
 from .construct import ColumnSpec, cypher
 
@@ -112,7 +112,7 @@ def resolve(
     key: list[Any] = []
     pk = mapper.primary_key
     if len(pk) == 1 and pk[0].name not in vertex.properties and _mirrored_int_key(cls, pk[0]):
-        return session.get(cls, vertex.id & ENTRY_MASK)
+        return session.get(cls, _integer_key(session, cls, vertex.id))
     for col in pk:
         if col.name not in vertex.properties:
             raise VertexResolutionError(
@@ -122,6 +122,18 @@ def resolve(
             )
         key.append(_coerce(vertex.properties[col.name], _python_type(col.type)))
     return session.get(cls, key[0] if len(key) == 1 else tuple(key))
+
+
+def _integer_key(session: Session, cls: type[Any], vid: int) -> int | None:
+    """The integer key of a mirrored vertex id: its entry, or what the key map holds."""
+    entry = vid & ENTRY_MASK
+    if direct_entry(entry):
+        return entry
+    spec = find_node_spec(cls)
+    assert spec is not None
+    keys = key_table(spec.graph)
+    text_key = session.scalar(select(keys.c.key).where(keys.c.id == cast(str(vid), GraphId())))
+    return None if text_key is None else int(text_key)
 
 
 def _mirrored_int_key(cls: type[Any], col: Any) -> bool:

@@ -11,6 +11,7 @@ flush: AGE fails a transaction when two sessions create the same label at once
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any, Literal
 
 from sqlalchemy import MetaData, event
@@ -27,6 +28,7 @@ from ..sql import (
 )
 from ..sql.age import label_table_sql
 from ..sql.ddl import CreateExtension, LockDDL, TextDDL
+from .identity import key_map_ddl, key_table_sql
 from .registry import GraphRegistry
 from .spec import EdgeSpec, NodeSpec
 from .triggers import Trigger, edge_triggers, node_triggers
@@ -58,13 +60,21 @@ def _graph_exists(graph: str) -> str:
     return f"EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = {sql_literal(graph)})"
 
 
+def _key_map(graph: str) -> str:
+    """The statements (in a DO block) creating *graph*'s key map, if it is missing."""
+    return "\n".join(textwrap.indent(stmt, "    ") + ";" for stmt in key_map_ddl(graph))
+
+
 def index_name(label: str, suffix: str) -> str:
     """The name of an index the library adds to a label's table (bounded, hashed)."""
     return bounded_identifier(f"{label}_tridb_{suffix}")
 
 
 class CreateGraph(TextDDL):
-    """``create_graph(name)`` unless the graph exists.
+    """``create_graph(name)`` unless the graph exists, and the graph's key map.
+
+    The key map (``"tridb$keys"``) and its sequence hold the vertex ids of keys
+    that are not their own ids (see :mod:`sqlalchemy_tridb.graph.identity`).
 
     :param name: the graph's name (validated as AGE requires).
     """
@@ -79,6 +89,7 @@ class CreateGraph(TextDDL):
             _AG_PATH,
             f"    IF NOT {_graph_exists(self.name)} THEN\n"
             f"        PERFORM ag_catalog.create_graph({name});\n    END IF;",
+            _key_map(self.name),
         )
 
 
@@ -123,6 +134,7 @@ class CreateLabel(TextDDL):
         table = label_table_sql(self.graph, self.label)
         blocks = [
             _AG_PATH,
+            _key_map(self.graph),  # for graphs made before the key map, or by hand
             f"    IF NOT {_label_exists(self.graph, self.label)} THEN\n"
             f"        PERFORM ag_catalog.{fn}({g}, {lbl});\n    END IF;",
             # AGE 1.8 makes a unique id index itself ("<label>_pkey"); 1.5 makes none
@@ -157,8 +169,12 @@ class DropLabel(TextDDL):
     def sql(self) -> str:
         """The statement's text."""
         g, lbl = sql_literal(self.graph), sql_literal(self.label)
+        keys = key_table_sql(self.graph)
         return _do(
             f"    IF {_label_exists(self.graph, self.label)} THEN\n"
+            f"        IF pg_catalog.to_regclass({sql_literal(keys)}) IS NOT NULL THEN\n"
+            f"            DELETE FROM {keys} WHERE label = ag_catalog._label_id({g}, {lbl});\n"
+            "        END IF;\n"
             f"        PERFORM ag_catalog.drop_label({g}, {lbl});\n    END IF;"
         )
 

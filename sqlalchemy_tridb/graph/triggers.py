@@ -32,7 +32,7 @@ from sqlalchemy.sql.schema import Column
 
 from ..sql import bounded_identifier, qualified_table, quote_ident
 from ..sql.age import label_id_sql, label_table_sql
-from .identity import vertex_id_sql
+from .identity import allocate_sql, release_label_sql, release_sql, vertex_id_sql
 from .properties import properties_sql
 from .spec import EdgeSpec, NodeSpec
 
@@ -140,10 +140,12 @@ _BOTH = f"{_OLD} {_NEW}"
 
 def node_triggers(node: NodeSpec) -> list[Trigger]:
     """Triggers keeping *node*'s vertices in step with its table."""
-    lt = label_table_sql(node.graph, node.label)
-    labels = {"v_label": (node.graph, node.label)}
-    new_vid = vertex_id_sql("v_label", node.pk, "n")
-    old_vid = vertex_id_sql("v_label", node.pk, "o")
+    g, lt = node.graph, label_table_sql(node.graph, node.label)
+    labels = {"v_label": (g, node.label)}
+    new_vid = vertex_id_sql(g, "v_label", node.pk, "n")
+    old_vid = vertex_id_sql(g, "v_label", node.pk, "o")
+    allocate = allocate_sql(g, "v_label", node.pk, "n", "new_rows")
+    release = release_sql(g, "v_label", node.pk, "o", "old_rows", holder=lt, vertex=True)
     insert = (
         f"INSERT INTO {lt} (id, properties)\n"
         f"SELECT {new_vid},\n    {properties_sql('n', node.props)}\n"
@@ -156,28 +158,35 @@ def node_triggers(node: NodeSpec) -> list[Trigger]:
         "ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
         f"WHERE {lt}.properties IS DISTINCT FROM EXCLUDED.properties"
     )
-    in_gone = textwrap.indent(gone, "    ")
-    in_old = textwrap.indent(old_ids, "    ")
     # edges are left to their own rows' triggers (see the module docstring)
-    truncate = [f"DELETE FROM {lt}"]
-    update = [f"DELETE FROM {lt}\nWHERE id IN (\n{in_gone}\n)", upsert]
-    delete = [f"DELETE FROM {lt}\nWHERE id IN (\n{in_old}\n)"]
+    truncate = [
+        f"DELETE FROM {lt}",
+        release_label_sql(g, "v_label", holder=lt, vertex=True),
+    ]
+    update = [allocate, f"DELETE FROM {lt}\nWHERE id IN {_sub(gone)}", upsert, release]
+    delete = [f"DELETE FROM {lt}\nWHERE id IN {_sub(old_ids)}", release]
     t = node.table
     return [
         _trigger(t, "vertex_trunc", "TRUNCATE", "", _body(labels, truncate)),
-        _trigger(t, "vertex_ins", "INSERT", _NEW, _body(labels, [insert])),
+        _trigger(t, "vertex_ins", "INSERT", _NEW, _body(labels, [allocate, insert])),
         _trigger(t, "vertex_upd", "UPDATE", _BOTH, _body(labels, update)),
         _trigger(t, "vertex_del", "DELETE", _OLD, _body(labels, delete)),
     ]
 
 
-def _edge_rows(edge: EdgeSpec, alias: str, rows: str) -> str:
-    """``SELECT`` the edges of the transition table *rows* (``id`` and properties too)."""
-    start = vertex_id_sql("v_src", edge.source.pk, alias, edge.source_cols)
-    end = vertex_id_sql("v_tgt", edge.target.pk, alias, edge.target_cols)
+def edge_rows_sql(edge: EdgeSpec, alias: str, rows: str) -> str:
+    """``SELECT`` the edges of the rows *rows* (``start_id``, ``end_id``; ``id`` and properties).
+
+    *rows* is a transition table or the edge's own table; the label ids are in
+    ``v_src``, ``v_tgt`` and ``v_edge`` (PL/pgSQL variables, or SQL expressions
+    substituted by the caller).
+    """
+    g = edge.graph
+    start = vertex_id_sql(g, "v_src", edge.source.pk, alias, edge.source_cols)
+    end = vertex_id_sql(g, "v_tgt", edge.target.pk, alias, edge.target_cols)
     where = _not_null(alias, edge.source_cols + edge.target_cols)
     if edge.kind == "association":
-        eid = vertex_id_sql("v_edge", edge.pk, alias)
+        eid = vertex_id_sql(g, "v_edge", edge.pk, alias)
         props = properties_sql(alias, edge.props)
         cols = (
             f"{eid} AS id,\n    {start} AS start_id,\n    {end} AS end_id,\n"
@@ -193,25 +202,84 @@ def _sub(sql: str) -> str:
     return "(\n" + textwrap.indent(sql, "    ") + "\n)"
 
 
+def edge_allocations(edge: EdgeSpec, alias: str, rows: str) -> list[str]:
+    """The statements allocating the ids *rows*' edges need: their ends' (and their own)."""
+    g = edge.graph
+    out = [
+        allocate_sql(g, "v_src", edge.source.pk, alias, rows, edge.source_cols),
+        allocate_sql(g, "v_tgt", edge.target.pk, alias, rows, edge.target_cols),
+    ]
+    if edge.kind == "association":
+        out.append(allocate_sql(g, "v_edge", edge.pk, alias, rows))
+    return out
+
+
+def _edge_releases(edge: EdgeSpec, lt: str) -> list[str]:
+    """The statements releasing the ids the old rows' edges held, if nothing else does."""
+    g = edge.graph
+    src = label_table_sql(g, edge.source.label)
+    tgt = label_table_sql(g, edge.target.label)
+    out = [
+        release_sql(
+            g,
+            "v_src",
+            edge.source.pk,
+            "o",
+            "old_rows",
+            holder=src,
+            vertex=True,
+            cols=edge.source_cols,
+        ),
+        release_sql(
+            g,
+            "v_tgt",
+            edge.target.pk,
+            "o",
+            "old_rows",
+            holder=tgt,
+            vertex=True,
+            cols=edge.target_cols,
+        ),
+    ]
+    if edge.kind == "association":
+        out.append(release_sql(g, "v_edge", edge.pk, "o", "old_rows", holder=lt, vertex=False))
+    return out
+
+
+def _edge_label_releases(edge: EdgeSpec, lt: str) -> list[str]:
+    g = edge.graph
+    src = label_table_sql(g, edge.source.label)
+    tgt = label_table_sql(g, edge.target.label)
+    out = [
+        release_label_sql(g, "v_src", holder=src, vertex=True),
+        release_label_sql(g, "v_tgt", holder=tgt, vertex=True),
+    ]
+    if edge.kind == "association":
+        out.append(release_label_sql(g, "v_edge", holder=lt, vertex=False))
+    return out
+
+
 def edge_triggers(edge: EdgeSpec) -> list[Trigger]:
     """Triggers keeping the edges of *edge* in step with its table.
 
     Updates touch only the edges whose row changed: the old and new transition
     tables are compared as sets of computed ``(start, end[, id, properties])``.
     """
-    lt = label_table_sql(edge.graph, edge.label)
+    g, lt = edge.graph, label_table_sql(edge.graph, edge.label)
     labels = {
-        "v_src": (edge.graph, edge.source.label),
-        "v_tgt": (edge.graph, edge.target.label),
-        "v_edge": (edge.graph, edge.label),
+        "v_src": (g, edge.source.label),
+        "v_tgt": (g, edge.target.label),
+        "v_edge": (g, edge.label),
     }
-    new, old = _edge_rows(edge, "n", "new_rows"), _edge_rows(edge, "o", "old_rows")
+    new, old = edge_rows_sql(edge, "n", "new_rows"), edge_rows_sql(edge, "o", "old_rows")
+    allocate = edge_allocations(edge, "n", "new_rows")
+    release = _edge_releases(edge, lt)
     added = _sub(f"{new}\nEXCEPT\n{old}")
     removed = _sub(f"{old}\nEXCEPT\n{new}")
     if edge.kind == "association":
         cols = f"INSERT INTO {lt} (id, start_id, end_id, properties)"
         insert = f"{cols}\n{new}"
-        old_ids = f"SELECT {vertex_id_sql('v_edge', edge.pk, 'o')} FROM old_rows o"
+        old_ids = f"SELECT {vertex_id_sql(g, 'v_edge', edge.pk, 'o')} FROM old_rows o"
         new_ids = f"SELECT x.id FROM {_sub(new)} x"
         update = [
             f"DELETE FROM {lt}\nWHERE id IN {_sub(f'{old_ids}{chr(10)}EXCEPT{chr(10)}{new_ids}')}",
@@ -229,16 +297,14 @@ def edge_triggers(edge: EdgeSpec) -> list[Trigger]:
             f"{cols}\nSELECT * FROM {added} x",
         ]
         delete = [f"DELETE FROM {lt} e\nUSING {_sub(old)} x\n{same_ends}"]
+    truncate = [f"DELETE FROM {lt}", *_edge_label_releases(edge, lt)]
     # the exact label (case kept), in an "edge" namespace apart from the vertex triggers
     slug = f"edge_{edge.label}"
     t = edge.table
-    triggers = [
-        _trigger(t, f"{slug}_ins", "INSERT", _NEW, _body(labels, [insert])),
-        _trigger(t, f"{slug}_upd", "UPDATE", _BOTH, _body(labels, update)),
+    return [
+        _trigger(t, f"{slug}_ins", "INSERT", _NEW, _body(labels, [*allocate, insert])),
+        _trigger(t, f"{slug}_upd", "UPDATE", _BOTH, _body(labels, [*allocate, *update, *release])),
+        # every kind, FK edges too: an edge goes with its own row, not with its vertices
+        _trigger(t, f"{slug}_trunc", "TRUNCATE", "", _body(labels, truncate)),
+        _trigger(t, f"{slug}_del", "DELETE", _OLD, _body(labels, [*delete, *release])),
     ]
-    # every kind, FK edges too: an edge goes with its own row, not with its vertices
-    triggers.append(
-        _trigger(t, f"{slug}_trunc", "TRUNCATE", "", _body(labels, [f"DELETE FROM {lt}"]))
-    )
-    triggers.append(_trigger(t, f"{slug}_del", "DELETE", _OLD, _body(labels, delete)))
-    return triggers

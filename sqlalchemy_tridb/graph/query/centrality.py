@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...exc import TraversalError
-from ...sql.age import ENTRY_MASK, graphid_as_bigint, label_id, label_id_of
-from ..identity import is_integer_key
+from ...sql.age import label_id, label_id_of
+from ..identity import is_integer_key, key_of_entry
 from ..spec import Direction, NodeSpec
 from .common import edge_labels, edge_steps, spec_of_class
 from .reach import degree
@@ -37,14 +37,14 @@ def _edges_of(
     steps = edge_steps(edge_labels(spec, labels), "out")
     mine = label_id(spec.graph, spec.label)
     rows = session.execute(
-        select(graphid_as_bigint(steps.c.src), graphid_as_bigint(steps.c.dst)).where(
+        select(key_of_entry(spec.graph, steps.c.src), key_of_entry(spec.graph, steps.c.dst)).where(
             label_id_of(steps.c.src) == mine, label_id_of(steps.c.dst) == mine
         )
     ).all()
     pk = getattr(target, spec.pk[0].key)
     ids = [int(i) for i in session.scalars(select(pk).order_by(pk))]
-    src = np.fromiter((r[0] & ENTRY_MASK for r in rows), dtype=np.int64, count=len(rows))
-    dst = np.fromiter((r[1] & ENTRY_MASK for r in rows), dtype=np.int64, count=len(rows))
+    src = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    dst = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
     return src, dst, ids
 
 

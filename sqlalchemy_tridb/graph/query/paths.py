@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import MetaData, Select, Text, any_, bindparam, cast, select
+from sqlalchemy import MetaData, Select, Text, any_, bindparam, cast, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ...exc import TraversalError
 from ...sql.age import ENTRY_BITS, ENTRY_MASK, GraphId, graphid_as_bigint, label_id
-from ..identity import is_integer_key, row_vertex_id, vertex_id
+from ..identity import direct_entry, is_integer_key, key_matches, key_table, vertex_id
 from ..registry import registry_for
 from ..spec import Direction, EdgeSpec
 from .common import (
@@ -71,10 +71,14 @@ def shortest_path(
     if espec.graph != w.spec.graph:
         raise TraversalError("start and end are in different graphs")
     end_vid = vertex_id(espec, bound_key(espec, key_of(end)))
-    src, dst = (int(v) for v in session.execute(select(w.vid, end_vid)).one())
+    ends = session.execute(select(w.vid, end_vid)).one()
+    if ends[0] is None or ends[1] is None:  # a row whose key has no vertex id yet
+        return None
+    src, dst = int(ends[0]), int(ends[1])
+    graph = w.spec.graph
     metadata = w.spec.table.metadata
     if src == dst:
-        return GraphPath(_load(session, metadata, [src]), [])
+        return GraphPath(_load(session, metadata, graph, [src]), [])
     # per side: distance and (neighbour towards the side's root, label)
     dist = ({src: 0}, {dst: 0})
     parent: tuple[dict[int, tuple[int, str]], dict[int, tuple[int, str]]] = ({}, {})
@@ -106,7 +110,7 @@ def shortest_path(
     if best is None:
         return None
     chain, hops = _unwind(best[1], src, dst, parent)
-    return GraphPath(_load(session, metadata, chain), hops)
+    return GraphPath(_load(session, metadata, graph, chain), hops)
 
 
 def _unwind(
@@ -147,21 +151,30 @@ def _expand(
     return [(str(label), int(a), int(b)) for label, a, b in session.execute(query).all()]
 
 
-def _load(session: Session, metadata: MetaData, vids: list[int]) -> list[Any]:
-    """The ORM instances of vertex ids *vids*, through the session's identity map."""
-    nodes, _edges = registry_for(metadata).resolve()
+def _load(session: Session, metadata: MetaData, graph: str, vids: list[int]) -> list[Any]:
+    """The ORM instances of *graph*'s vertex ids *vids*, through the session's identity map."""
+    nodes = [n for n in registry_for(metadata).resolve()[0] if n.graph == graph]
     label_ids = session.execute(select(*[label_id(n.graph, n.label) for n in nodes])).one()
     by_label = {int(lid): spec for lid, spec in zip(label_ids, nodes, strict=True)}
+    keys = key_table(graph)
+    mapped = [v for v in vids if not direct_entry(v & ENTRY_MASK)]
+    texts: dict[int, str] = {}
+    if mapped:
+        ids = bindparam("vids", [str(v) for v in mapped], type_=ARRAY(Text))
+        found_keys = select(graphid_as_bigint(keys.c.id), keys.c.key).where(
+            keys.c.id == any_(cast(ids, ARRAY(GraphId())))
+        )
+        texts = {int(i): str(k) for i, k in session.execute(found_keys).all()}
     out: list[Any] = []
     for vid in vids:
         spec = by_label.get(vid >> ENTRY_BITS)
         if spec is None:
-            raise TraversalError(f"vertex {vid} belongs to no declared GraphNode")
-        if is_integer_key(spec.pk):
+            raise TraversalError(f"vertex {vid} belongs to no declared GraphNode of {graph!r}")
+        if direct_entry(vid & ENTRY_MASK) and is_integer_key(spec.pk):
             out.append(session.get(spec.cls, vid & ENTRY_MASK))
-        else:
-            found: Select[Any] = select(spec.cls).where(
-                row_vertex_id(spec) == cast(str(vid), GraphId())
-            )
-            out.append(session.execute(found).scalar_one())
+            continue
+        if vid not in texts:
+            raise TraversalError(f"vertex {vid} of {spec.cls.__name__} has no key in the key map")
+        found: Select[Any] = select(spec.cls).where(key_matches(spec, literal(texts[vid], Text)))
+        out.append(session.execute(found).scalar_one())
     return out

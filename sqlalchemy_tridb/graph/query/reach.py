@@ -28,6 +28,7 @@ from sqlalchemy import (
     Integer,
     Subquery,
     bindparam,
+    cast,
     column,
     func,
     select,
@@ -38,14 +39,12 @@ from sqlalchemy.dialects import postgresql
 from ...exc import TraversalError
 from ...sql.age import (
     GraphId,
-    entry_of_sql,
     graphid_as_bigint,
-    graphid_sql,
     label_id_of_sql,
     label_id_sql,
     qualified_graphid_join,
 )
-from ..identity import entry_sql, is_integer_key, row_vertex_id
+from ..identity import id_sql, is_integer_key, key_of_entry_sql, key_table, row_vertex_id
 from ..spec import Direction, EdgeSpec, NodeSpec
 from .common import (
     check_direction,
@@ -75,10 +74,12 @@ def reachable_sql(
     (``:tridb_min_hops``, ``:tridb_max_hops``) are bound parameters.
     """
     keys = [f":tridb_start_{i}" for i in range(len(start.pk))]
-    seed = graphid_sql(label_id_sql(start.graph, start.label), entry_sql(start.pk, keys, _sql_cast))
+    seed = id_sql(start.graph, label_id_sql(start.graph, start.label), start.pk, keys, _sql_cast)
+    seed = seed.replace("\n", "\n    ")
     compiled = " ".join(str(edge_steps(edges, direction).element.compile(dialect=_DIALECT)).split())
     steps = "\nUNION ALL\n".join(compiled.split(" UNION ALL "))
-    entry = f", {entry_of_sql('vid')} AS id" if is_integer_key(target.pk) else ""
+    key = key_of_entry_sql(target.graph, "vid").replace("\n", "\n    ")
+    entry = f",\n    {key} AS id" if is_integer_key(target.pk) else ""
     on = qualified_graphid_join("s.src", "w.vid")
     return (
         "WITH RECURSIVE walk(vid, depth) AS (\n"
@@ -138,7 +139,7 @@ def reachable(
     if is_integer_key(tspec.pk):
         cols.append(column("id", BigInteger()))
     sql = reachable_sql(sspec, tspec, edges, direction)
-    return text(sql).bindparams(*params).columns(*cols).subquery("reachable")
+    return text(sql).bindparams(*params).columns(*cols).subquery()
 
 
 def in_reach(target: type, reach: Subquery) -> ColumnElement[bool]:
@@ -150,6 +151,12 @@ def in_reach(target: type, reach: Subquery) -> ColumnElement[bool]:
     spec = spec_of_class(target)
     if is_integer_key(spec.pk):
         return getattr(target, spec.pk[0].key).in_(select(reach.c.id))  # type: ignore[no-any-return]
+    if len(spec.pk) == 1:  # the keys of the vertices, through the key map's id index
+        keys = key_table(spec.graph)
+        mapped = select(cast(keys.c.key, spec.pk[0].type)).join_from(
+            reach, keys, keys.c.id == reach.c.vid
+        )
+        return getattr(target, spec.pk[0].key).in_(mapped)  # type: ignore[no-any-return]
     # as bigints: ``IN`` would use an unqualified graphid ``=``
     return graphid_as_bigint(row_vertex_id(spec)).in_(select(graphid_as_bigint(reach.c.vid)))
 

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import Subquery, and_, exists, func, select
 
 from ...exc import TraversalError
-from ...sql.age import entry_of, label_id_of
-from ..identity import is_integer_key
+from ...sql.age import label_id_of
+from ..identity import is_integer_key, key_of_entry
 from ..spec import Direction, NodeSpec
 from .common import check_direction, edge_labels, edge_steps, label_once, spec_of_class, start_of
 
@@ -43,12 +43,12 @@ def _parse(steps: tuple[Step, ...]) -> list[tuple[str, Direction]]:
     return parsed
 
 
-def _of_target(reach: Subquery, extra: str, target: NodeSpec, name: str) -> Subquery:
+def _of_target(reach: Subquery, extra: str, target: NodeSpec) -> Subquery:
     """*reach*'s rows that are vertices of *target*, with ``id`` for integer keys."""
     cols: list[Any] = [reach.c.vid, reach.c[extra]]
     if is_integer_key(target.pk):
-        cols.append(entry_of(reach.c.vid).label("id"))
-    return select(*cols).where(label_id_of(reach.c.vid) == label_once(target)).subquery(name)
+        cols.append(key_of_entry(target.graph, reach.c.vid).label("id"))
+    return select(*cols).where(label_id_of(reach.c.vid) == label_once(target)).subquery()
 
 
 def walk(target: type, start: Any, *steps: Step) -> Subquery:
@@ -74,7 +74,7 @@ def walk(target: type, start: Any, *steps: Step) -> Subquery:
     for prev, nxt in pairwise(hops):
         query = query.join(nxt, nxt.c.src == prev.c.dst)
     query = query.where(hops[0].c.src == first.vid).group_by(hops[-1].c.dst)
-    return _of_target(query.subquery("walked"), "paths", tspec, "walk")
+    return _of_target(query.subquery(), "paths", tspec)
 
 
 def suggest_connections(
@@ -101,6 +101,6 @@ def suggest_connections(
         .join(s2, s2.c.src == s1.c.dst)
         .where(s1.c.src == w.vid, s2.c.dst != w.vid, ~already)
         .group_by(s2.c.dst)
-        .subquery("fof")
+        .subquery()
     )
-    return _of_target(q, "mutual", tspec, "suggested")
+    return _of_target(q, "mutual", tspec)

@@ -13,9 +13,35 @@ DECLARE
     v_tgt int := ag_catalog._label_id('social_test', 'City');
     v_edge int := ag_catalog._label_id('social_test', 'LIVES_IN');
 BEGIN
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_src, k.key,
+        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM (
+        SELECT DISTINCT n."id"::text AS key
+        FROM new_rows n
+        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)
+    ON CONFLICT DO NOTHING;
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_tgt, k.key,
+        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM (
+        SELECT DISTINCT n."city_id"::text AS key
+        FROM new_rows n
+        WHERE n."city_id" IS NOT NULL AND NOT (n."city_id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)
+    ON CONFLICT DO NOTHING;
     INSERT INTO "social_test"."LIVES_IN" (start_id, end_id)
-    SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,
-        ag_catalog._graphid(v_tgt, n."city_id"::bigint) AS end_id
+    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327
+        THEN ag_catalog._graphid(v_src, n."id"::bigint)
+        ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+         WHERE m.label = v_src AND m.key = n."id"::text) END AS start_id,
+        CASE WHEN n."city_id"::bigint BETWEEN 1 AND 140737488355327
+        THEN ag_catalog._graphid(v_tgt, n."city_id"::bigint)
+        ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+         WHERE m.label = v_tgt AND m.key = n."city_id"::text) END AS end_id
     FROM new_rows n
     WHERE n."id" IS NOT NULL AND n."city_id" IS NOT NULL;
     RETURN NULL;
@@ -42,31 +68,95 @@ DECLARE
     v_tgt int := ag_catalog._label_id('social_test', 'City');
     v_edge int := ag_catalog._label_id('social_test', 'LIVES_IN');
 BEGIN
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_src, k.key,
+        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM (
+        SELECT DISTINCT n."id"::text AS key
+        FROM new_rows n
+        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)
+    ON CONFLICT DO NOTHING;
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_tgt, k.key,
+        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM (
+        SELECT DISTINCT n."city_id"::text AS key
+        FROM new_rows n
+        WHERE n."city_id" IS NOT NULL AND NOT (n."city_id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)
+    ON CONFLICT DO NOTHING;
     DELETE FROM "social_test"."LIVES_IN" e
     USING (
-        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,
-            ag_catalog._graphid(v_tgt, o."city_id"::bigint) AS end_id
+        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_src, o."id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_src AND m.key = o."id"::text) END AS start_id,
+            CASE WHEN o."city_id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_tgt, o."city_id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_tgt AND m.key = o."city_id"::text) END AS end_id
         FROM old_rows o
         WHERE o."id" IS NOT NULL AND o."city_id" IS NOT NULL
         EXCEPT
-        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,
-            ag_catalog._graphid(v_tgt, n."city_id"::bigint) AS end_id
+        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_src, n."id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_src AND m.key = n."id"::text) END AS start_id,
+            CASE WHEN n."city_id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_tgt, n."city_id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_tgt AND m.key = n."city_id"::text) END AS end_id
         FROM new_rows n
         WHERE n."id" IS NOT NULL AND n."city_id" IS NOT NULL
     ) x
     WHERE e.start_id = x.start_id AND e.end_id = x.end_id;
     INSERT INTO "social_test"."LIVES_IN" (start_id, end_id)
     SELECT * FROM (
-        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,
-            ag_catalog._graphid(v_tgt, n."city_id"::bigint) AS end_id
+        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_src, n."id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_src AND m.key = n."id"::text) END AS start_id,
+            CASE WHEN n."city_id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_tgt, n."city_id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_tgt AND m.key = n."city_id"::text) END AS end_id
         FROM new_rows n
         WHERE n."id" IS NOT NULL AND n."city_id" IS NOT NULL
         EXCEPT
-        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,
-            ag_catalog._graphid(v_tgt, o."city_id"::bigint) AS end_id
+        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_src, o."id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_src AND m.key = o."id"::text) END AS start_id,
+            CASE WHEN o."city_id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_tgt, o."city_id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_tgt AND m.key = o."city_id"::text) END AS end_id
         FROM old_rows o
         WHERE o."id" IS NOT NULL AND o."city_id" IS NOT NULL
     ) x;
+    DELETE FROM "social_test"."tridb$keys" m
+    USING (
+        SELECT DISTINCT o."id"::text AS key
+        FROM old_rows o
+        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE m.label = v_src AND m.key = k.key
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."Person" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
+    DELETE FROM "social_test"."tridb$keys" m
+    USING (
+        SELECT DISTINCT o."city_id"::text AS key
+        FROM old_rows o
+        WHERE o."city_id" IS NOT NULL AND NOT (o."city_id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE m.label = v_tgt AND m.key = k.key
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."City" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
     RETURN NULL;
 END
 $tridb$;
@@ -92,6 +182,16 @@ DECLARE
     v_edge int := ag_catalog._label_id('social_test', 'LIVES_IN');
 BEGIN
     DELETE FROM "social_test"."LIVES_IN";
+    DELETE FROM "social_test"."tridb$keys" m
+    WHERE m.label = v_src
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."Person" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
+    DELETE FROM "social_test"."tridb$keys" m
+    WHERE m.label = v_tgt
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."City" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
     RETURN NULL;
 END
 $tridb$;
@@ -117,12 +217,38 @@ DECLARE
 BEGIN
     DELETE FROM "social_test"."LIVES_IN" e
     USING (
-        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,
-            ag_catalog._graphid(v_tgt, o."city_id"::bigint) AS end_id
+        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_src, o."id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_src AND m.key = o."id"::text) END AS start_id,
+            CASE WHEN o."city_id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_tgt, o."city_id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_tgt AND m.key = o."city_id"::text) END AS end_id
         FROM old_rows o
         WHERE o."id" IS NOT NULL AND o."city_id" IS NOT NULL
     ) x
     WHERE e.start_id = x.start_id AND e.end_id = x.end_id;
+    DELETE FROM "social_test"."tridb$keys" m
+    USING (
+        SELECT DISTINCT o."id"::text AS key
+        FROM old_rows o
+        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE m.label = v_src AND m.key = k.key
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."Person" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
+    DELETE FROM "social_test"."tridb$keys" m
+    USING (
+        SELECT DISTINCT o."city_id"::text AS key
+        FROM old_rows o
+        WHERE o."city_id" IS NOT NULL AND NOT (o."city_id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE m.label = v_tgt AND m.key = k.key
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."City" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
     RETURN NULL;
 END
 $tridb$;

@@ -1,5 +1,8 @@
 WITH RECURSIVE walk(vid, depth) AS (
-    SELECT ag_catalog._graphid(ag_catalog._label_id('walk_test', 'Node'), CAST(:tridb_start_0 AS BIGINT)), 0
+    SELECT CASE WHEN CAST(:tridb_start_0 AS BIGINT) BETWEEN 1 AND 140737488355327
+        THEN ag_catalog._graphid(ag_catalog._label_id('walk_test', 'Node'), CAST(:tridb_start_0 AS BIGINT))
+        ELSE (SELECT m.id FROM "walk_test"."tridb$keys" m
+         WHERE m.label = ag_catalog._label_id('walk_test', 'Node') AND m.key = CAST(:tridb_start_0 AS TEXT)) END, 0
     UNION
     SELECT s.dst, w.depth + 1
     FROM walk w
@@ -14,7 +17,10 @@ WITH RECURSIVE walk(vid, depth) AS (
     ) s ON s.src OPERATOR(ag_catalog.=) w.vid
     WHERE w.depth < :tridb_max_hops
 )
-SELECT vid, min(depth) AS hops, (vid::text::bigint OPERATOR(pg_catalog.&) 281474976710655) AS id
+SELECT vid, min(depth) AS hops,
+    CASE WHEN (vid::text::bigint OPERATOR(pg_catalog.&) 281474976710655) <= 140737488355327 THEN (vid::text::bigint OPERATOR(pg_catalog.&) 281474976710655)
+        ELSE (SELECT m.key::bigint FROM "walk_test"."tridb$keys" m
+              WHERE m.id OPERATOR(ag_catalog.=) vid) END AS id
 FROM walk
 WHERE ag_catalog._extract_label_id(vid) = (SELECT ag_catalog._label_id('walk_test', 'Node'))
 GROUP BY vid

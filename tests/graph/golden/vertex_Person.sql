@@ -12,6 +12,11 @@ DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Person');
 BEGIN
     DELETE FROM "social_test"."Person";
+    DELETE FROM "social_test"."tridb$keys" m
+    WHERE m.label = v_label
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."Person" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
     RETURN NULL;
 END
 $tridb$;
@@ -33,8 +38,21 @@ AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Person');
 BEGIN
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_label, k.key,
+        ag_catalog._graphid(v_label, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM (
+        SELECT DISTINCT n."id"::text AS key
+        FROM new_rows n
+        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)
+    ON CONFLICT DO NOTHING;
     INSERT INTO "social_test"."Person" (id, properties)
-    SELECT ag_catalog._graphid(v_label, n."id"::bigint),
+    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327
+        THEN ag_catalog._graphid(v_label, n."id"::bigint)
+        ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+         WHERE m.label = v_label AND m.key = n."id"::text) END,
         ('{' || array_to_string(ARRAY[
                 CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || n."id"::text END,
                 CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END,
@@ -70,14 +88,33 @@ AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Person');
 BEGIN
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_label, k.key,
+        ag_catalog._graphid(v_label, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM (
+        SELECT DISTINCT n."id"::text AS key
+        FROM new_rows n
+        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)
+    ON CONFLICT DO NOTHING;
     DELETE FROM "social_test"."Person"
     WHERE id IN (
-        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
+        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_label, o."id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o
         EXCEPT
-        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n
+        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_label, n."id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_label AND m.key = n."id"::text) END FROM new_rows n
     );
     INSERT INTO "social_test"."Person" (id, properties)
-    SELECT ag_catalog._graphid(v_label, n."id"::bigint),
+    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327
+        THEN ag_catalog._graphid(v_label, n."id"::bigint)
+        ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+         WHERE m.label = v_label AND m.key = n."id"::text) END,
         ('{' || array_to_string(ARRAY[
                 CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || n."id"::text END,
                 CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END,
@@ -93,6 +130,16 @@ BEGIN
     FROM new_rows n
     ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties
     WHERE "social_test"."Person".properties IS DISTINCT FROM EXCLUDED.properties;
+    DELETE FROM "social_test"."tridb$keys" m
+    USING (
+        SELECT DISTINCT o."id"::text AS key
+        FROM old_rows o
+        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE m.label = v_label AND m.key = k.key
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."Person" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
     RETURN NULL;
 END
 $tridb$;
@@ -117,8 +164,21 @@ DECLARE
 BEGIN
     DELETE FROM "social_test"."Person"
     WHERE id IN (
-        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o
+        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327
+            THEN ag_catalog._graphid(v_label, o."id"::bigint)
+            ELSE (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o
     );
+    DELETE FROM "social_test"."tridb$keys" m
+    USING (
+        SELECT DISTINCT o."id"::text AS key
+        FROM old_rows o
+        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)
+    ) k
+    WHERE m.label = v_label AND m.key = k.key
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."Person" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
     RETURN NULL;
 END
 $tridb$;

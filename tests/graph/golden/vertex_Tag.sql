@@ -12,6 +12,11 @@ DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Tag');
 BEGIN
     DELETE FROM "social_test"."Tag";
+    DELETE FROM "social_test"."tridb$keys" m
+    WHERE m.label = v_label
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."Tag" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
     RETURN NULL;
 END
 $tridb$;
@@ -33,8 +38,19 @@ AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Tag');
 BEGIN
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_label, k.key,
+        ag_catalog._graphid(v_label, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM (
+        SELECT DISTINCT n."id"::text AS key
+        FROM new_rows n
+        WHERE n."id" IS NOT NULL
+    ) k
+    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)
+    ON CONFLICT DO NOTHING;
     INSERT INTO "social_test"."Tag" (id, properties)
-    SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(n."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)),
+    SELECT (SELECT m.id FROM "social_test"."tridb$keys" m
+         WHERE m.label = v_label AND m.key = n."id"::text),
         ('{' || array_to_string(ARRAY[
                 CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || to_json(n."id")::text END,
                 CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END], ', ') || '}')::ag_catalog.agtype
@@ -61,20 +77,43 @@ AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Tag');
 BEGIN
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_label, k.key,
+        ag_catalog._graphid(v_label, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM (
+        SELECT DISTINCT n."id"::text AS key
+        FROM new_rows n
+        WHERE n."id" IS NOT NULL
+    ) k
+    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)
+    ON CONFLICT DO NOTHING;
     DELETE FROM "social_test"."Tag"
     WHERE id IN (
-        SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(o."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o
+        SELECT (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_label AND m.key = o."id"::text) FROM old_rows o
         EXCEPT
-        SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(n."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM new_rows n
+        SELECT (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_label AND m.key = n."id"::text) FROM new_rows n
     );
     INSERT INTO "social_test"."Tag" (id, properties)
-    SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(n."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)),
+    SELECT (SELECT m.id FROM "social_test"."tridb$keys" m
+         WHERE m.label = v_label AND m.key = n."id"::text),
         ('{' || array_to_string(ARRAY[
                 CASE WHEN n."id" IS NULL THEN NULL ELSE '"id": ' || to_json(n."id")::text END,
                 CASE WHEN n."name" IS NULL THEN NULL ELSE '"name": ' || to_json(n."name")::text END], ', ') || '}')::ag_catalog.agtype
     FROM new_rows n
     ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties
     WHERE "social_test"."Tag".properties IS DISTINCT FROM EXCLUDED.properties;
+    DELETE FROM "social_test"."tridb$keys" m
+    USING (
+        SELECT DISTINCT o."id"::text AS key
+        FROM old_rows o
+        WHERE o."id" IS NOT NULL
+    ) k
+    WHERE m.label = v_label AND m.key = k.key
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."Tag" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
     RETURN NULL;
 END
 $tridb$;
@@ -99,8 +138,19 @@ DECLARE
 BEGIN
     DELETE FROM "social_test"."Tag"
     WHERE id IN (
-        SELECT ag_catalog._graphid(v_label, (pg_catalog.hashtextextended(o."id"::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o
+        SELECT (SELECT m.id FROM "social_test"."tridb$keys" m
+             WHERE m.label = v_label AND m.key = o."id"::text) FROM old_rows o
     );
+    DELETE FROM "social_test"."tridb$keys" m
+    USING (
+        SELECT DISTINCT o."id"::text AS key
+        FROM old_rows o
+        WHERE o."id" IS NOT NULL
+    ) k
+    WHERE m.label = v_label AND m.key = k.key
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."Tag" h WHERE h.id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)
+      AND NOT EXISTS (SELECT 1 FROM "social_test"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);
     RETURN NULL;
 END
 $tridb$;

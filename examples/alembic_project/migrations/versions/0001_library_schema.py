@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 05:41:06.844197
+Create Date: 2026-12-02 12:40:47.259802
 
 """
 
@@ -83,6 +83,11 @@ def upgrade() -> None:
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
                 '    DELETE FROM "library"."Author";\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_label\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -106,8 +111,21 @@ def upgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."Author" (id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_label AND m.key = n."id"::text) END,\n'
                 "        ('{' || array_to_string(ARRAY[\n"
                 '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
                 "                CASE WHEN n.\"name\" IS NULL THEN NULL ELSE '\"name\": ' || to_json(n.\"name\")::text END], ', ') || '}')::ag_catalog.agtype\n"
@@ -136,20 +154,49 @@ def upgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                '        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = n."id"::text) END FROM new_rows n\n'
                 "    );\n"
                 '    INSERT INTO "library"."Author" (id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_label AND m.key = n."id"::text) END,\n'
                 "        ('{' || array_to_string(ARRAY[\n"
                 '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
                 "                CASE WHEN n.\"name\" IS NULL THEN NULL ELSE '\"name\": ' || to_json(n.\"name\")::text END], ', ') || '}')::ag_catalog.agtype\n"
                 "    FROM new_rows n\n"
                 "    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
                 '    WHERE "library"."Author".properties IS DISTINCT FROM EXCLUDED.properties;\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_label AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -176,8 +223,21 @@ def upgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o\n'
                 "    );\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_label AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -218,6 +278,11 @@ def upgrade() -> None:
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
                 '    DELETE FROM "library"."Book";\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_label\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -241,8 +306,21 @@ def upgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."Book" (id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_label AND m.key = n."id"::text) END,\n'
                 "        ('{' || array_to_string(ARRAY[\n"
                 '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
                 '                CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n'
@@ -272,14 +350,33 @@ def upgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                '        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = n."id"::text) END FROM new_rows n\n'
                 "    );\n"
                 '    INSERT INTO "library"."Book" (id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_label AND m.key = n."id"::text) END,\n'
                 "        ('{' || array_to_string(ARRAY[\n"
                 '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
                 '                CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n'
@@ -287,6 +384,16 @@ def upgrade() -> None:
                 "    FROM new_rows n\n"
                 "    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
                 '    WHERE "library"."Book".properties IS DISTINCT FROM EXCLUDED.properties;\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_label AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -313,8 +420,21 @@ def upgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o\n'
                 "    );\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_label AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -341,9 +461,35 @@ def upgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."author_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."author_id" IS NOT NULL AND NOT (n."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
-                '    SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
-                '        ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_src, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_src AND m.key = n."id"::text) END AS start_id,\n'
+                '        CASE WHEN n."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_tgt, n."author_id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_tgt AND m.key = n."author_id"::text) END AS end_id\n'
                 "    FROM new_rows n\n"
                 '    WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL;\n'
                 "    RETURN NULL;\n"
@@ -372,31 +518,95 @@ def upgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."author_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."author_id" IS NOT NULL AND NOT (n."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."WRITTEN_BY" e\n'
                 "    USING (\n"
-                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = o."id"::text) END AS start_id,\n'
+                '            CASE WHEN o."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, o."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = o."author_id"::text) END AS end_id\n'
                 "        FROM old_rows o\n"
                 '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, n."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = n."id"::text) END AS start_id,\n'
+                '            CASE WHEN n."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, n."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = n."author_id"::text) END AS end_id\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL\n'
                 "    ) x\n"
                 "    WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n"
                 '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
                 "    SELECT * FROM (\n"
-                '        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, n."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = n."id"::text) END AS start_id,\n'
+                '            CASE WHEN n."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, n."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = n."author_id"::text) END AS end_id\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = o."id"::text) END AS start_id,\n'
+                '            CASE WHEN o."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, o."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = o."author_id"::text) END AS end_id\n'
                 "        FROM old_rows o\n"
                 '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
                 "    ) x;\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_src AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."author_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."author_id" IS NOT NULL AND NOT (o."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_tgt AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -424,6 +634,16 @@ def upgrade() -> None:
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
                 '    DELETE FROM "library"."WRITTEN_BY";\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_src\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_tgt\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -451,12 +671,38 @@ def upgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."WRITTEN_BY" e\n'
                 "    USING (\n"
-                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = o."id"::text) END AS start_id,\n'
+                '            CASE WHEN o."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, o."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = o."author_id"::text) END AS end_id\n'
                 "        FROM old_rows o\n"
                 '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
                 "    ) x\n"
                 "    WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_src AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."author_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."author_id" IS NOT NULL AND NOT (o."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_tgt AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -506,10 +752,47 @@ def upgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."citing_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND NOT (n."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."cited_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."cited_id" IS NOT NULL AND NOT (n."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_edge, k.key,\n"
+                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
-                '        ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
-                '        ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                '    SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text) AS id,\n'
+                '        CASE WHEN n."citing_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_src, n."citing_id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_src AND m.key = n."citing_id"::text) END AS start_id,\n'
+                '        CASE WHEN n."cited_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_tgt, n."cited_id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_tgt AND m.key = n."cited_id"::text) END AS end_id,\n'
                 "        ag_catalog.agtype_build_map() AS properties\n"
                 "    FROM new_rows n\n"
                 '    WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL;\n'
@@ -539,14 +822,52 @@ def upgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."citing_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND NOT (n."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."cited_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."cited_id" IS NOT NULL AND NOT (n."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_edge, k.key,\n"
+                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o\n'
+                '        SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text) FROM old_rows o\n'
                 "        EXCEPT\n"
                 "        SELECT x.id FROM (\n"
-                '            SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
-                '                ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
-                '                ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                '            SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '                 WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text) AS id,\n'
+                '                CASE WHEN n."citing_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '                THEN ag_catalog._graphid(v_src, n."citing_id"::bigint)\n'
+                '                ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '                 WHERE m.label = v_src AND m.key = n."citing_id"::text) END AS start_id,\n'
+                '                CASE WHEN n."cited_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '                THEN ag_catalog._graphid(v_tgt, n."cited_id"::bigint)\n'
+                '                ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '                 WHERE m.label = v_tgt AND m.key = n."cited_id"::text) END AS end_id,\n'
                 "                ag_catalog.agtype_build_map() AS properties\n"
                 "            FROM new_rows n\n"
                 '            WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
@@ -554,16 +875,30 @@ def upgrade() -> None:
                 "    );\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
                 "    SELECT * FROM (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
-                '            ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                '        SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text) AS id,\n'
+                '            CASE WHEN n."citing_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, n."citing_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = n."citing_id"::text) END AS start_id,\n'
+                '            CASE WHEN n."cited_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, n."cited_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = n."cited_id"::text) END AS end_id,\n'
                 "            ag_catalog.agtype_build_map() AS properties\n"
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
-                '            ag_catalog._graphid(v_src, o."citing_id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, o."cited_id"::bigint) AS end_id,\n'
+                '        SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text) AS id,\n'
+                '            CASE WHEN o."citing_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, o."citing_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = o."citing_id"::text) END AS start_id,\n'
+                '            CASE WHEN o."cited_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, o."cited_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = o."cited_id"::text) END AS end_id,\n'
                 "            ag_catalog.agtype_build_map() AS properties\n"
                 "        FROM old_rows o\n"
                 '        WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL\n'
@@ -572,6 +907,34 @@ def upgrade() -> None:
                 "        start_id = EXCLUDED.start_id,\n"
                 "        end_id = EXCLUDED.end_id,\n"
                 "        properties = EXCLUDED.properties;\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."citing_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND NOT (o."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_src AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."cited_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."cited_id" IS NOT NULL AND NOT (o."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_tgt AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL\n'
+                "    ) k\n"
+                "    WHERE m.label = v_edge AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."CITES" h WHERE h.id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -599,6 +962,19 @@ def upgrade() -> None:
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
                 '    DELETE FROM "library"."CITES";\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_src\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_tgt\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_edge\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."CITES" h WHERE h.id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -626,8 +1002,37 @@ def upgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o\n'
+                '        SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text) FROM old_rows o\n'
                 "    );\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."citing_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND NOT (o."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_src AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."cited_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."cited_id" IS NOT NULL AND NOT (o."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_tgt AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL\n'
+                "    ) k\n"
+                "    WHERE m.label = v_edge AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."CITES" h WHERE h.id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -685,10 +1090,47 @@ def downgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."citing_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND NOT (n."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."cited_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."cited_id" IS NOT NULL AND NOT (n."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_edge, k.key,\n"
+                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
-                '        ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
-                '        ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                '    SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text) AS id,\n'
+                '        CASE WHEN n."citing_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_src, n."citing_id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_src AND m.key = n."citing_id"::text) END AS start_id,\n'
+                '        CASE WHEN n."cited_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_tgt, n."cited_id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_tgt AND m.key = n."cited_id"::text) END AS end_id,\n'
                 "        ag_catalog.agtype_build_map() AS properties\n"
                 "    FROM new_rows n\n"
                 '    WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL;\n'
@@ -718,14 +1160,52 @@ def downgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."citing_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND NOT (n."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."cited_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."cited_id" IS NOT NULL AND NOT (n."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_edge, k.key,\n"
+                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o\n'
+                '        SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text) FROM old_rows o\n'
                 "        EXCEPT\n"
                 "        SELECT x.id FROM (\n"
-                '            SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
-                '                ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
-                '                ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                '            SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '                 WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text) AS id,\n'
+                '                CASE WHEN n."citing_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '                THEN ag_catalog._graphid(v_src, n."citing_id"::bigint)\n'
+                '                ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '                 WHERE m.label = v_src AND m.key = n."citing_id"::text) END AS start_id,\n'
+                '                CASE WHEN n."cited_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '                THEN ag_catalog._graphid(v_tgt, n."cited_id"::bigint)\n'
+                '                ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '                 WHERE m.label = v_tgt AND m.key = n."cited_id"::text) END AS end_id,\n'
                 "                ag_catalog.agtype_build_map() AS properties\n"
                 "            FROM new_rows n\n"
                 '            WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
@@ -733,16 +1213,30 @@ def downgrade() -> None:
                 "    );\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
                 "    SELECT * FROM (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
-                '            ag_catalog._graphid(v_src, n."citing_id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, n."cited_id"::bigint) AS end_id,\n'
+                '        SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text) AS id,\n'
+                '            CASE WHEN n."citing_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, n."citing_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = n."citing_id"::text) END AS start_id,\n'
+                '            CASE WHEN n."cited_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, n."cited_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = n."cited_id"::text) END AS end_id,\n'
                 "            ag_catalog.agtype_build_map() AS properties\n"
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) AS id,\n'
-                '            ag_catalog._graphid(v_src, o."citing_id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, o."cited_id"::bigint) AS end_id,\n'
+                '        SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text) AS id,\n'
+                '            CASE WHEN o."citing_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, o."citing_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = o."citing_id"::text) END AS start_id,\n'
+                '            CASE WHEN o."cited_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, o."cited_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = o."cited_id"::text) END AS end_id,\n'
                 "            ag_catalog.agtype_build_map() AS properties\n"
                 "        FROM old_rows o\n"
                 '        WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL\n'
@@ -751,6 +1245,34 @@ def downgrade() -> None:
                 "        start_id = EXCLUDED.start_id,\n"
                 "        end_id = EXCLUDED.end_id,\n"
                 "        properties = EXCLUDED.properties;\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."citing_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND NOT (o."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_src AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."cited_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."cited_id" IS NOT NULL AND NOT (o."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_tgt AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL\n'
+                "    ) k\n"
+                "    WHERE m.label = v_edge AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."CITES" h WHERE h.id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -778,6 +1300,19 @@ def downgrade() -> None:
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
                 '    DELETE FROM "library"."CITES";\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_src\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_tgt\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_edge\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."CITES" h WHERE h.id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -805,8 +1340,37 @@ def downgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_edge, (pg_catalog.hashtextextended(pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text, 0) OPERATOR(pg_catalog.&) 140737488355327)) FROM old_rows o\n'
+                '        SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_edge AND m.key = pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text) FROM old_rows o\n'
                 "    );\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."citing_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND NOT (o."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_src AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."cited_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."cited_id" IS NOT NULL AND NOT (o."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_tgt AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[o."citing_id"::text, o."cited_id"::text])::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."citing_id" IS NOT NULL AND o."cited_id" IS NOT NULL\n'
+                "    ) k\n"
+                "    WHERE m.label = v_edge AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."CITES" h WHERE h.id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -855,6 +1419,11 @@ def downgrade() -> None:
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
                 '    DELETE FROM "library"."Book";\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_label\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -878,8 +1447,21 @@ def downgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."Book" (id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_label AND m.key = n."id"::text) END,\n'
                 "        ('{' || array_to_string(ARRAY[\n"
                 '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
                 '                CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n'
@@ -909,14 +1491,33 @@ def downgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                '        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = n."id"::text) END FROM new_rows n\n'
                 "    );\n"
                 '    INSERT INTO "library"."Book" (id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_label AND m.key = n."id"::text) END,\n'
                 "        ('{' || array_to_string(ARRAY[\n"
                 '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
                 '                CASE WHEN n."title" IS NULL THEN NULL ELSE \'"title": \' || to_json(n."title")::text END,\n'
@@ -924,6 +1525,16 @@ def downgrade() -> None:
                 "    FROM new_rows n\n"
                 "    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
                 '    WHERE "library"."Book".properties IS DISTINCT FROM EXCLUDED.properties;\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_label AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -950,8 +1561,21 @@ def downgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o\n'
                 "    );\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_label AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -978,9 +1602,35 @@ def downgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."author_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."author_id" IS NOT NULL AND NOT (n."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
-                '    SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
-                '        ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_src, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_src AND m.key = n."id"::text) END AS start_id,\n'
+                '        CASE WHEN n."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_tgt, n."author_id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_tgt AND m.key = n."author_id"::text) END AS end_id\n'
                 "    FROM new_rows n\n"
                 '    WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL;\n'
                 "    RETURN NULL;\n"
@@ -1009,31 +1659,95 @@ def downgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."author_id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."author_id" IS NOT NULL AND NOT (n."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."WRITTEN_BY" e\n'
                 "    USING (\n"
-                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = o."id"::text) END AS start_id,\n'
+                '            CASE WHEN o."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, o."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = o."author_id"::text) END AS end_id\n'
                 "        FROM old_rows o\n"
                 '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, n."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = n."id"::text) END AS start_id,\n'
+                '            CASE WHEN n."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, n."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = n."author_id"::text) END AS end_id\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL\n'
                 "    ) x\n"
                 "    WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n"
                 '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
                 "    SELECT * FROM (\n"
-                '        SELECT ag_catalog._graphid(v_src, n."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, n."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, n."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = n."id"::text) END AS start_id,\n'
+                '            CASE WHEN n."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, n."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = n."author_id"::text) END AS end_id\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND n."author_id" IS NOT NULL\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = o."id"::text) END AS start_id,\n'
+                '            CASE WHEN o."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, o."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = o."author_id"::text) END AS end_id\n'
                 "        FROM old_rows o\n"
                 '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
                 "    ) x;\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_src AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."author_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."author_id" IS NOT NULL AND NOT (o."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_tgt AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -1061,6 +1775,16 @@ def downgrade() -> None:
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
                 '    DELETE FROM "library"."WRITTEN_BY";\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_src\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_tgt\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -1088,12 +1812,38 @@ def downgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."WRITTEN_BY" e\n'
                 "    USING (\n"
-                '        SELECT ag_catalog._graphid(v_src, o."id"::bigint) AS start_id,\n'
-                '            ag_catalog._graphid(v_tgt, o."author_id"::bigint) AS end_id\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_src, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_src AND m.key = o."id"::text) END AS start_id,\n'
+                '            CASE WHEN o."author_id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_tgt, o."author_id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_tgt AND m.key = o."author_id"::text) END AS end_id\n'
                 "        FROM old_rows o\n"
                 '        WHERE o."id" IS NOT NULL AND o."author_id" IS NOT NULL\n'
                 "    ) x\n"
                 "    WHERE e.start_id = x.start_id AND e.end_id = x.end_id;\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_src AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Book" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."author_id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."author_id" IS NOT NULL AND NOT (o."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_tgt AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -1134,6 +1884,11 @@ def downgrade() -> None:
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
                 '    DELETE FROM "library"."Author";\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    WHERE m.label = v_label\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -1157,8 +1912,21 @@ def downgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."Author" (id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_label AND m.key = n."id"::text) END,\n'
                 "        ('{' || array_to_string(ARRAY[\n"
                 '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
                 "                CASE WHEN n.\"name\" IS NULL THEN NULL ELSE '\"name\": ' || to_json(n.\"name\")::text END], ', ') || '}')::ag_catalog.agtype\n"
@@ -1187,20 +1955,49 @@ def downgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM (\n"
+                '        SELECT DISTINCT n."id"::text AS key\n'
+                "        FROM new_rows n\n"
+                '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o\n'
                 "        EXCEPT\n"
-                '        SELECT ag_catalog._graphid(v_label, n."id"::bigint) FROM new_rows n\n'
+                '        SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = n."id"::text) END FROM new_rows n\n'
                 "    );\n"
                 '    INSERT INTO "library"."Author" (id, properties)\n'
-                '    SELECT ag_catalog._graphid(v_label, n."id"::bigint),\n'
+                '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '        THEN ag_catalog._graphid(v_label, n."id"::bigint)\n'
+                '        ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '         WHERE m.label = v_label AND m.key = n."id"::text) END,\n'
                 "        ('{' || array_to_string(ARRAY[\n"
                 '                CASE WHEN n."id" IS NULL THEN NULL ELSE \'"id": \' || n."id"::text END,\n'
                 "                CASE WHEN n.\"name\" IS NULL THEN NULL ELSE '\"name\": ' || to_json(n.\"name\")::text END], ', ') || '}')::ag_catalog.agtype\n"
                 "    FROM new_rows n\n"
                 "    ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
                 '    WHERE "library"."Author".properties IS DISTINCT FROM EXCLUDED.properties;\n'
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_label AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"
@@ -1227,8 +2024,21 @@ def downgrade() -> None:
                 "BEGIN\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
-                '        SELECT ag_catalog._graphid(v_label, o."id"::bigint) FROM old_rows o\n'
+                '        SELECT CASE WHEN o."id"::bigint BETWEEN 1 AND 140737488355327\n'
+                '            THEN ag_catalog._graphid(v_label, o."id"::bigint)\n'
+                '            ELSE (SELECT m.id FROM "library"."tridb$keys" m\n'
+                '             WHERE m.label = v_label AND m.key = o."id"::text) END FROM old_rows o\n'
                 "    );\n"
+                '    DELETE FROM "library"."tridb$keys" m\n'
+                "    USING (\n"
+                '        SELECT DISTINCT o."id"::text AS key\n'
+                "        FROM old_rows o\n"
+                '        WHERE o."id" IS NOT NULL AND NOT (o."id"::bigint BETWEEN 1 AND 140737488355327)\n'
+                "    ) k\n"
+                "    WHERE m.label = v_label AND m.key = k.key\n"
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."Author" h WHERE h.id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.start_id OPERATOR(ag_catalog.=) m.id)\n'
+                '      AND NOT EXISTS (SELECT 1 FROM "library"."_ag_label_edge" e WHERE e.end_id OPERATOR(ag_catalog.=) m.id);\n'
                 "    RETURN NULL;\n"
                 "END\n"
                 "$tridb$"

@@ -4,6 +4,15 @@ BEGIN
     IF NOT 'ag_catalog' = ANY (current_schemas(false)) THEN
         PERFORM set_config('search_path', current_setting('search_path') || ', ag_catalog', true);
     END IF;
+    CREATE TABLE IF NOT EXISTS "social"."tridb$keys" (
+        label int4 NOT NULL,
+        key text NOT NULL,
+        id ag_catalog.graphid NOT NULL,
+        PRIMARY KEY (label, key)
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS "tridb$keys_id" ON "social"."tridb$keys" (id);
+    CREATE SEQUENCE IF NOT EXISTS "social"."tridb$entry"
+        AS bigint MINVALUE 140737488355328 MAXVALUE 281474976710655 START 140737488355328;
     IF NOT EXISTS (
         SELECT 1 FROM ag_catalog.ag_label l
         JOIN ag_catalog.ag_graph g ON l.graph = g.graphid
@@ -36,6 +45,9 @@ BEGIN
         JOIN ag_catalog.ag_graph g ON l.graph = g.graphid
         WHERE g.name = 'social' AND l.name = 'KNOWS'
     ) THEN
+        IF pg_catalog.to_regclass('"social"."tridb$keys"') IS NOT NULL THEN
+            DELETE FROM "social"."tridb$keys" WHERE label = ag_catalog._label_id('social', 'KNOWS');
+        END IF;
         PERFORM ag_catalog.drop_label('social', 'KNOWS');
     END IF;
 END
