@@ -174,19 +174,26 @@ def node_triggers(node: NodeSpec) -> list[Trigger]:
     ]
 
 
-def edge_rows_sql(edge: EdgeSpec, alias: str, rows: str) -> str:
+#: The PL/pgSQL variables holding an edge trigger's label ids: source, target, edge.
+EDGE_LABEL_VARS = ("v_src", "v_tgt", "v_edge")
+
+
+def edge_rows_sql(
+    edge: EdgeSpec, alias: str, rows: str, labels: tuple[str, str, str] = EDGE_LABEL_VARS
+) -> str:
     """``SELECT`` the edges of the rows *rows* (``start_id``, ``end_id``; ``id`` and properties).
 
-    *rows* is a transition table or the edge's own table; the label ids are in
-    ``v_src``, ``v_tgt`` and ``v_edge`` (PL/pgSQL variables, or SQL expressions
-    substituted by the caller).
+    :param rows: a transition table, or the edge's own table.
+    :param labels: SQL expressions of the source's, target's and edge's label
+        ids (by default the trigger's PL/pgSQL variables).
     """
     g = edge.graph
-    start = vertex_id_sql(g, "v_src", edge.source.pk, alias, edge.source_cols)
-    end = vertex_id_sql(g, "v_tgt", edge.target.pk, alias, edge.target_cols)
+    src, tgt, own = labels
+    start = vertex_id_sql(g, src, edge.source.pk, alias, edge.source_cols)
+    end = vertex_id_sql(g, tgt, edge.target.pk, alias, edge.target_cols)
     where = _not_null(alias, edge.source_cols + edge.target_cols)
     if edge.kind == "association":
-        eid = vertex_id_sql(g, "v_edge", edge.pk, alias)
+        eid = vertex_id_sql(g, own, edge.pk, alias)
         props = properties_sql(alias, edge.props)
         cols = (
             f"{eid} AS id,\n    {start} AS start_id,\n    {end} AS end_id,\n"
@@ -202,15 +209,21 @@ def _sub(sql: str) -> str:
     return "(\n" + textwrap.indent(sql, "    ") + "\n)"
 
 
-def edge_allocations(edge: EdgeSpec, alias: str, rows: str) -> list[str]:
-    """The statements allocating the ids *rows*' edges need: their ends' (and their own)."""
+def edge_allocations(
+    edge: EdgeSpec, alias: str, rows: str, labels: tuple[str, str, str] = EDGE_LABEL_VARS
+) -> list[str]:
+    """The statements allocating the ids *rows*' edges need: their ends' (and their own).
+
+    *labels* as in :func:`edge_rows_sql`.
+    """
     g = edge.graph
+    src, tgt, own = labels
     out = [
-        allocate_sql(g, "v_src", edge.source.pk, alias, rows, edge.source_cols),
-        allocate_sql(g, "v_tgt", edge.target.pk, alias, rows, edge.target_cols),
+        allocate_sql(g, src, edge.source.pk, alias, rows, edge.source_cols),
+        allocate_sql(g, tgt, edge.target.pk, alias, rows, edge.target_cols),
     ]
     if edge.kind == "association":
-        out.append(allocate_sql(g, "v_edge", edge.pk, alias, rows))
+        out.append(allocate_sql(g, own, edge.pk, alias, rows))
     return out
 
 
