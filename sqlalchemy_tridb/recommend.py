@@ -39,17 +39,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Select, cast, func, inspect, literal, select, union
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute
 
 from .exc import TraversalError
 from .graph.identity import is_integer_key
 from .graph.query import Step, walk
-from .graph.query.common import spec_of_class, spec_of_instance
+from .graph.query.common import describe, spec_of_class, spec_of_instance
 from .vector.comparator import similarity_from_distance
 from .vector.operators import distance_between
+from .vector.settings import SEARCH_OPTION, SearchSettings
 from .vector.spec import spec_of
 
 __all__ = ["recommend", "related"]
+
+#: pgvector's default and greatest ``hnsw.ef_search``.
+_DEFAULT_EF_SEARCH = 40
+_MAX_EF_SEARCH = 1000
 
 
 def _pk(target: type) -> InstrumentedAttribute[Any]:
@@ -74,7 +79,7 @@ def _query_vector(
     if isinstance(like, target):
         key = inspect(like).identity
         if key is None:
-            raise TraversalError(f"{like!r} has not been flushed")
+            raise TraversalError(f"{describe(like)} has not been flushed")
         return select(embedding).where(pk == key[0]).scalar_subquery()
     return embedding.comparator.vector(like)  # type: ignore[attr-defined,no-any-return]
 
@@ -93,7 +98,31 @@ def recommend(
     vector_weight: float = 0.5,
     candidates: int = 100,
 ) -> Select[Any]:
-    """Recommend rows of *target* for *start*; see the module docstring."""
+    """Recommend rows of *target* for *start*, best first; see the module docstring.
+
+    The result is a ``Select`` of ``(instance, graph_score, vector_score,
+    score)``.  The instance column is *target* itself, so ``.where(Target.col == ...)``
+    and joins on *target* filter the recommendations (among the candidates;
+    raise *candidates* for very selective filters).
+
+    :param target: the mapped ``GraphNode`` class recommended (single integer key).
+    :param start: a flushed ``GraphNode`` instance to recommend for.
+    :param via: the typed steps of the graph signal (see :func:`walk`).
+    :param embedding: *target*'s ``Embedding(...)`` attribute, e.g. ``Product.embedding``.
+    :param like: what the items should be similar to: a text, a vector or an
+        instance of *target*; by default the centroid of the *history*.
+    :param history: steps from *start* to the items it already has; they are
+        never recommended, and their centroid is the default *like*.  A start
+        with no history and no *like* gets only the graph's candidates.
+    :param exclude: further instances of *target* never to recommend.
+    :param k: how many rows (``LIMIT k``).
+    :param graph_weight: the weight of ``graph_score`` in ``score``.
+    :param vector_weight: the weight of ``vector_score`` in ``score``.
+    :param candidates: how many nearest items (by *embedding*) join the
+        graph's candidates, after the history and *exclude* are left out; the
+        index scan widens to find them (pgvector's ``ef_search`` and iterative
+        scans, for this statement only).
+    """
     if k < 1 or candidates < 0:
         raise TraversalError("k must be at least 1 and candidates not negative")
     if graph_weight < 0 or vector_weight < 0:
@@ -110,53 +139,53 @@ def recommend(
         seen = walk(target, start, *history)
         history_ids = select(seen.c.id)
     query = _query_vector(target, embedding, like, history_ids)
-    nearest_ids = (
-        select(pk)
-        .where(embedding.is_not(None))
-        .order_by(distance_between(embedding, espec.distance.glyph, query))
-        .limit(candidates)
-    )
-    pool = union(select(signal.c.id), nearest_ids).subquery("pool")
-    paths = func.coalesce(signal.c.paths, 0)
-    graph_score = func.coalesce(
-        cast(paths, Float) / func.nullif(func.max(paths).over(), 0), literal(0.0)
-    )
-    vector_score = func.coalesce(
-        similarity_from_distance(
-            espec.distance, distance_between(embedding, espec.distance.glyph, query)
-        ),
-        literal(0.0),
-    )
-    ranked: Any = (
-        select(
-            target,
-            graph_score.label("graph_score"),
-            vector_score.label("vector_score"),
-        )
-        .join(pool, pool.c[0] == pk)
-        .outerjoin(signal, signal.c.id == pk)
-    )
-    if history_ids is not None:
-        ranked = ranked.where(pk.not_in(history_ids))
     excluded = []
     for item in (start, *exclude):
         if isinstance(item, target):
             identity = inspect(item).identity
             if identity is None:
-                raise TraversalError(f"{item!r} has not been flushed")
+                raise TraversalError(f"{describe(item)} has not been flushed")
             excluded.append(identity[0])
+    distance = distance_between(embedding, espec.distance.glyph, query)
+    nearest_ids = select(pk).where(embedding.is_not(None), query.is_not(None))
+    signal_ids = select(signal.c.id)
+    if history_ids is not None:
+        nearest_ids = nearest_ids.where(pk.not_in(history_ids))
+        signal_ids = signal_ids.where(signal.c.id.not_in(history_ids))
     if excluded:
-        ranked = ranked.where(pk.not_in(excluded))
-    inner = ranked.subquery("ranked")
-
-    entity: Any = aliased(target, inner)
-    score = (graph_weight * inner.c.graph_score + vector_weight * inner.c.vector_score).label(
+        nearest_ids = nearest_ids.where(pk.not_in(excluded))
+        signal_ids = signal_ids.where(signal.c.id.not_in(excluded))
+    nearest_ids = nearest_ids.order_by(distance).limit(candidates)
+    pool = union(signal_ids, nearest_ids).subquery()
+    paths = func.coalesce(signal.c.paths, 0)
+    graph_score = func.coalesce(
+        cast(paths, Float) / func.nullif(func.max(paths).over(), 0), literal(0.0)
+    )
+    vector_score = func.coalesce(similarity_from_distance(espec.distance, distance), literal(0.0))
+    scored = (
+        select(
+            pool.c[0].label("id"),
+            graph_score.label("graph_score"),
+            vector_score.label("vector_score"),
+        )
+        .select_from(pool)
+        .join(target, pool.c[0] == pk)
+        .outerjoin(signal, signal.c.id == pk)
+        .subquery()
+    )
+    score = (graph_weight * scored.c.graph_score + vector_weight * scored.c.vector_score).label(
         "score"
     )
+    wide = SearchSettings(
+        ef_search=min(max(candidates, _DEFAULT_EF_SEARCH), _MAX_EF_SEARCH),
+        iterative_scan="strict_order",
+    )
     return (
-        select(entity, inner.c.graph_score, inner.c.vector_score, score)
-        .order_by(score.desc(), getattr(entity, pk.key))
+        select(target, scored.c.graph_score, scored.c.vector_score, score)
+        .join(scored, scored.c.id == pk)
+        .order_by(score.desc(), pk)
         .limit(k)
+        .execution_options(**{SEARCH_OPTION: wide})
     )
 
 
@@ -171,7 +200,19 @@ def related(
     vector_weight: float = 0.5,
     candidates: int = 100,
 ) -> Select[Any]:
-    """Rows of *target* related to *item*: reached through *via*, and similar to it."""
+    """Rows of *target* related to *item*: reached through *via*, and similar to it.
+
+    :func:`recommend` with ``like=item``; *item* itself is never returned.
+
+    :param target: the mapped ``GraphNode`` class (single integer key).
+    :param item: a flushed instance of *target*.
+    :param via: the typed steps of the graph signal (see :func:`walk`).
+    :param embedding: *target*'s ``Embedding(...)`` attribute.
+    :param k: how many rows.
+    :param graph_weight: the weight of ``graph_score`` in ``score``.
+    :param vector_weight: the weight of ``vector_score`` in ``score``.
+    :param candidates: how many nearest items join the graph's candidates.
+    """
     return recommend(
         target,
         item,

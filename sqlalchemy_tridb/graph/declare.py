@@ -138,7 +138,10 @@ class GraphNode:
     ) -> ColumnElement[bool]:
         """A predicate for ``where()``: the row is a direct neighbour of *start*.
 
-        The parameters are those of :meth:`reachable`.
+        The parameters are those of :meth:`reachable`.  Neighbours are the
+        vertices at distance 1; *start* is at distance 0, so a self-loop never
+        makes it its own neighbour (``min_hops=0`` in :meth:`reachable_from`
+        includes it).
         """
         return cls.reachable_from(start, labels, min_hops=1, max_hops=1, direction=direction)
 

@@ -48,6 +48,26 @@ class GraphId(UserDefinedType[int]):
         """Render the type."""
         return "ag_catalog.graphid"
 
+    def bind_processor(self, dialect: Any) -> Any:
+        """Send ids as text, which ``ag_catalog.graphid`` reads (there is no cast from bigint)."""
+
+        def process(value: Any) -> str | None:
+            return None if value is None else str(int(value))
+
+        return process
+
+    def bind_expression(self, bindvalue: Any) -> Any:
+        """``CAST(:value AS ag_catalog.graphid)``: the parameter is text."""
+        return cast(bindvalue, self)
+
+    def result_processor(self, dialect: Any, coltype: object) -> Any:
+        """Ids come back as Python ``int`` (the driver sees an unknown type: text)."""
+
+        def process(value: Any) -> int | None:
+            return None if value is None else int(value)
+
+        return process
+
 
 # -- Core expressions -----------------------------------------------------------
 

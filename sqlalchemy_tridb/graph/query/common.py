@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, Text, inspect, literal, select, union_all
+from sqlalchemy.exc import NoInspectionAvailable
 
 from ...exc import TraversalError
 from ...sql import validate_label
@@ -22,11 +23,27 @@ MAX_HOPS = 10
 REVERSE: dict[Direction, Direction] = {"out": "in", "in": "out", "both": "both"}
 
 
+def describe(obj: Any) -> str:
+    """*obj* for an error message: its class and key (``User(id=3)``), never a bare repr."""
+    try:
+        state = inspect(obj)
+    except NoInspectionAvailable:
+        return f"a {type(obj).__name__}"
+    name = type(obj).__name__
+    identity = state.identity
+    if identity is None:
+        return f"a new {name}"
+    cols = [c.key for c in state.mapper.primary_key]
+    parts = ", ".join(f"{c}={v!r}" for c, v in zip(cols, identity, strict=False))
+    return f"{name}({parts})"
+
+
 def spec_of_class(cls: type) -> NodeSpec:
     """The :class:`NodeSpec` of a mapped vertex class, else :class:`TraversalError`."""
     spec = find_node_spec(cls) if isinstance(cls, type) else None
     if spec is None or "__table__" not in vars(cls):
-        raise TraversalError(f"{cls!r} is not a mapped GraphNode class")
+        name = cls.__name__ if isinstance(cls, type) else repr(cls)
+        raise TraversalError(f"{name} is not a mapped GraphNode class")
     return spec
 
 
@@ -34,7 +51,7 @@ def spec_of_instance(obj: Any) -> NodeSpec:
     """The :class:`NodeSpec` of a vertex instance, else :class:`TraversalError`."""
     spec = find_node_spec(type(obj))
     if spec is None:
-        raise TraversalError(f"{obj!r} is not a GraphNode instance")
+        raise TraversalError(f"{describe(obj)} is not a GraphNode instance")
     return spec
 
 
@@ -44,7 +61,8 @@ def key_of(obj: Any) -> tuple[Any, ...]:
     identity = state.identity
     if identity is None or state.pending or state.transient:
         raise TraversalError(
-            f"{obj!r} has not been flushed: add it to the session and flush before traversing"
+            f"{describe(obj)} has not been flushed: add it to the session and flush "
+            "before traversing"
         )
     return tuple(identity)
 

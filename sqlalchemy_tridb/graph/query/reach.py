@@ -112,7 +112,8 @@ def reachable(
     :param target: the mapped ``GraphNode`` class of the vertices wanted.
     :param start: a flushed ``GraphNode`` instance to walk from.
     :param labels: the edge label(s) to follow.
-    :param min_hops: the least distance (0 includes *start* itself).
+    :param min_hops: the least distance (0 includes *start* itself; distances are
+        shortest walks, so *start* is never further than 0, even on a cycle).
     :param max_hops: the greatest distance (at most :data:`MAX_HOPS`).
     :param direction: ``"out"`` along edges, ``"in"`` against them, ``"both"``.
     :returns: a subquery with columns ``vid`` (the vertex id), ``hops`` (the
