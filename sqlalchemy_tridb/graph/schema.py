@@ -105,9 +105,12 @@ class DropGraph(TextDDL):
     def sql(self) -> str:
         """The statement's text."""
         name = sql_literal(self.name)
+        # nothing to drop where AGE was never installed (drop_all on a fresh database)
         return _do(
-            f"    IF {_graph_exists(self.name)} THEN\n"
-            f"        PERFORM ag_catalog.drop_graph({name}, true);\n    END IF;"
+            "    IF pg_catalog.to_regclass('ag_catalog.ag_graph') IS NOT NULL THEN\n"
+            f"        IF {_graph_exists(self.name)} THEN\n"
+            f"            PERFORM ag_catalog.drop_graph({name}, true);\n        END IF;\n"
+            "    END IF;"
         )
 
 

@@ -267,3 +267,19 @@ def test_ids_nothing_holds_leave_the_key_map(session: Session) -> None:
     session.commit()
     assert _key_map(session) == []
     _mirrored(session)
+
+
+bare_template = tridb_database_factory(extensions=())
+bare_engine = tridb_engine_factory("bare_template")
+
+
+def test_drop_all_on_a_database_without_age(bare_engine: Engine) -> None:
+    """The quickstart starts with ``drop_all``: on a fresh database it must just work."""
+    with bare_engine.begin() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM pg_extension WHERE extname = 'age'")) == 0
+        Base.metadata.drop_all(conn)
+        Base.metadata.create_all(conn)
+        conn.execute(text("INSERT INTO ids_tag (name) VALUES ('x')"))
+        _mirrored(conn)
+        Base.metadata.drop_all(conn)
+        assert conn.scalar(text("SELECT count(*) FROM ag_catalog.ag_graph")) == 0

@@ -22,8 +22,10 @@ $tridb$;
 -- downgrade
 DO $tridb$
 BEGIN
-    IF EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = 'social') THEN
-        PERFORM ag_catalog.drop_graph('social', true);
+    IF pg_catalog.to_regclass('ag_catalog.ag_graph') IS NOT NULL THEN
+        IF EXISTS (SELECT 1 FROM ag_catalog.ag_graph WHERE name = 'social') THEN
+            PERFORM ag_catalog.drop_graph('social', true);
+        END IF;
     END IF;
 END
 $tridb$;
