@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from docblocks import parse
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not any("test_pages.py" in r.nodeid for rs in terminalreporter.stats.values() for r in rs if hasattr(r, "nodeid")):
+    reports = [r for rs in terminalreporter.stats.values() for r in rs]
+    if not any("test_pages.py" in getattr(r, "nodeid", "") for r in reports):
         return
     pages = [parse(path) for path in sorted(DOCS.glob("*.md"))]
     blocks = [b for p in pages for b in p.python]

@@ -18,7 +18,8 @@ import types
 
 
 def main(steps_path: str, results_path: str) -> int:
-    steps = json.loads(open(steps_path).read())
+    with open(steps_path) as f:
+        steps = json.load(f)
     page = types.ModuleType("__main__")  # the blocks' module: SQLAlchemy resolves annotations in it
     sys.modules["__main__"] = page
     namespace = page.__dict__

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from docblocks import Page, parse, program
 
 ROOT = Path(__file__).resolve().parents[2]
