@@ -55,10 +55,10 @@ def _param(page: Page) -> object:
 def workdir(tmp_path: Path) -> Iterator[Path]:
     """The page's working directory; a server a page made there is stopped afterwards."""
     yield tmp_path
-    if (tmp_path / ".tridb" / "server.json").exists():  # server.md starts one of its own
+    home = tmp_path / ".tridb"
+    if (home / "server.json").exists():  # server.md starts one of its own
         subprocess.run(
-            [sys.executable, "-m", "sqlalchemy_tridb.cli.main", "server", "stop"]
-            + ["--home", str(tmp_path / ".tridb")],
+            [sys.executable, "-m", "sqlalchemy_tridb.cli.main", "server", "stop", "--home", home],
             cwd=tmp_path,
             capture_output=True,
             timeout=120,

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from docblocks import parse
 
 ROOT = Path(__file__).resolve().parents[2]
