@@ -15,8 +15,14 @@ UUID                                        string (canonical form)
 Date                                        string, ISO 8601 (``2024-05-01``)
 DateTime, Time                              string, ISO 8601
 DateTime(timezone=True)                     string, ISO 8601 in UTC (``+00:00``)
-JSON, JSONB, ARRAY of the above             map / list
+JSON, JSONB, ARRAY of the above             map / list (numbers of any size)
 ==========================================  ==================================
+
+JSON numbers become agtype integers (64 bits) and floats; a number neither
+holds -- an integer beyond 64 bits, ``1e400``, ``1e-400`` -- becomes an exact
+agtype ``numeric``, so no valid row is refused for its JSON.  Such documents
+go through the graph's function ``"tridb$agtype_json_v1"`` (see
+:func:`json_function_ddl`); every other document is converted inline.
 
 A NULL column gives no property (Cypher's ``n.prop IS NULL`` holds).  Vectors,
 binary data and other types are not mirrored by default; naming one in
@@ -33,7 +39,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.sql.schema import Column
 
 from ..exc import GraphDeclarationError
-from ..sql import quote_ident, validate_label
+from ..sql import quote_ident, sql_literal, validate_label
 
 #: ``(property name, column, conversion kind)``
 Property = tuple[str, Column[Any], str]
@@ -66,12 +72,70 @@ def conversion(col_type: sqltypes.TypeEngine[object]) -> str | None:
     if isinstance(t, sqltypes.DateTime) and t.timezone:
         return "timestamptz"
     if isinstance(t, _STRINGY):
-        return "json"
+        return "string"
     return None
 
 
-def value_sql(kind: str, ref: str) -> str:
-    """SQL text turning the column reference *ref* into agtype literal text."""
+#: The graph's function writing a JSON document as agtype text, exact numerics
+#: where agtype's integer and float would not hold a number.
+JSON_FUNCTION = "tridb$agtype_json_v1"
+#: Where ``jsonb_path_exists`` finds a number that needs the function.
+_UNSAFE_NUMBER = (
+    'lax $.** ? (@.type() == "number" && '
+    "(@.abs() > 9223372036854775807 || (@ != 0 && @.abs() < 1e-307)))"
+)
+
+
+def json_function_sql(graph: str) -> str:
+    """The quoted, schema-qualified name of *graph*'s JSON conversion function."""
+    return f"{quote_ident(graph)}.{quote_ident(JSON_FUNCTION)}"
+
+
+def json_function_ddl(graph: str) -> str:
+    """``CREATE FUNCTION`` of *graph*'s JSON conversion (run only where it is missing).
+
+    Recursive over objects and arrays; a number outside what agtype's
+    integer and float hold is written ``<digits>::numeric``.
+    """
+    fn = json_function_sql(graph)
+    return (
+        f"CREATE OR REPLACE FUNCTION {fn}(j jsonb) RETURNS text\n"
+        "LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE\n"
+        "SET search_path = pg_catalog, pg_temp\n"
+        "AS $tridb_json$\n"
+        "DECLARE\n    parts text[] := '{}';\n    k text;\n    v jsonb;\n    n numeric;\n"
+        "BEGIN\n"
+        "    CASE jsonb_typeof(j)\n"
+        "    WHEN 'object' THEN\n"
+        "        FOR k, v IN SELECT e.key, e.value FROM jsonb_each(j) e LOOP\n"
+        f"            parts := parts || (to_json(k)::text || ': ' || {fn}(v));\n"
+        "        END LOOP;\n"
+        "        RETURN '{' || array_to_string(parts, ', ') || '}';\n"
+        "    WHEN 'array' THEN\n"
+        "        FOR v IN SELECT e.value FROM jsonb_array_elements(j) e LOOP\n"
+        f"            parts := parts || {fn}(v);\n"
+        "        END LOOP;\n"
+        "        RETURN '[' || array_to_string(parts, ', ') || ']';\n"
+        "    WHEN 'number' THEN\n"
+        "        n := j::text::numeric;\n"
+        "        IF abs(n) > 9223372036854775807 OR (n <> 0 AND abs(n) < 1e-307) THEN\n"
+        "            RETURN n::text || '::numeric';\n"
+        "        END IF;\n"
+        "        RETURN j::text;\n"
+        "    ELSE\n"
+        "        RETURN j::text;\n"
+        "    END CASE;\n"
+        "END\n$tridb_json$"
+    )
+
+
+def value_sql(kind: str, ref: str, graph: str | None = None) -> str:
+    """SQL text turning the column reference *ref* into agtype literal text.
+
+    *graph* names the graph whose JSON function converts documents with
+    numbers agtype's integer and float cannot hold (without it, such a
+    document fails the statement).
+    """
     if kind in ("int", "bool"):
         return f"{ref}::text"
     if kind == "float":
@@ -87,14 +151,23 @@ def value_sql(kind: str, ref: str) -> str:
             f"to_char({ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00\"' "
             f"ELSE to_json({ref}::text)::text END"
         )
+    if kind == "json" and graph is not None:
+        doc = f"to_jsonb({ref})"
+        return (
+            f"CASE WHEN jsonb_path_exists(\n                    {doc},\n"
+            f"                    {sql_literal(_UNSAFE_NUMBER)})\n"
+            f"                THEN {json_function_sql(graph)}({doc})\n"
+            f"                ELSE to_json({ref})::text END"
+        )
     return f"to_json({ref})::text"
 
 
-def properties_sql(alias: str, props: list[Property]) -> str:
+def properties_sql(alias: str, props: list[Property], graph: str | None = None) -> str:
     """SQL text building the agtype map of *props* for the row *alias*.
 
     *props* holds ``(property name, column, conversion kind)``; property names
     are validated identifiers, so they are JSON strings without escaping.
+    *graph* as in :func:`value_sql` (the sync triggers always pass it).
     """
     if not props:
         return "ag_catalog.agtype_build_map()"
@@ -102,7 +175,8 @@ def properties_sql(alias: str, props: list[Property]) -> str:
     for name, col, kind in props:
         ref = f"{alias}.{quote_ident(col.name)}"
         parts.append(
-            f"CASE WHEN {ref} IS NULL THEN NULL ELSE '\"{name}\": ' || {value_sql(kind, ref)} END"
+            f"CASE WHEN {ref} IS NULL THEN NULL ELSE '\"{name}\": ' || "
+            f"{value_sql(kind, ref, graph)} END"
         )
     inner = ",\n            ".join(parts)
     return (

@@ -29,6 +29,7 @@ from ..sql import (
 from ..sql.age import label_table_sql
 from ..sql.ddl import CreateExtension, LockDDL, TextDDL
 from .identity import key_map_ddl, key_table_sql
+from .properties import json_function_ddl, json_function_sql
 from .registry import GraphRegistry
 from .spec import EdgeSpec, NodeSpec
 from .triggers import Trigger, edge_triggers, node_triggers
@@ -61,8 +62,13 @@ def _graph_exists(graph: str) -> str:
 
 
 def _key_map(graph: str) -> str:
-    """The statements (in a DO block) creating *graph*'s key map, if it is missing."""
-    return "\n".join(textwrap.indent(stmt, "    ") + ";" for stmt in key_map_ddl(graph))
+    """The statements (in a DO block) creating *graph*'s key map and JSON function if missing."""
+    stmts = "\n".join(textwrap.indent(stmt, "    ") + ";" for stmt in key_map_ddl(graph))
+    fn = sql_literal(f"{json_function_sql(graph)}(jsonb)")
+    create_fn = textwrap.indent(json_function_ddl(graph), "        ")
+    return (
+        f"{stmts}\n    IF pg_catalog.to_regprocedure({fn}) IS NULL THEN\n{create_fn};\n    END IF;"
+    )
 
 
 def index_name(label: str, suffix: str) -> str:

@@ -148,7 +148,7 @@ def node_triggers(node: NodeSpec) -> list[Trigger]:
     release = release_sql(g, "v_label", node.pk, "o", "old_rows", holder=lt, vertex=True)
     insert = (
         f"INSERT INTO {lt} (id, properties)\n"
-        f"SELECT {new_vid},\n    {properties_sql('n', node.props)}\n"
+        f"SELECT {new_vid},\n    {properties_sql('n', node.props, g)}\n"
         "FROM new_rows n"
     )
     old_ids = f"SELECT {old_vid} FROM old_rows o"
@@ -194,7 +194,7 @@ def edge_rows_sql(
     where = _not_null(alias, edge.source_cols + edge.target_cols)
     if edge.kind == "association":
         eid = vertex_id_sql(g, own, edge.pk, alias)
-        props = properties_sql(alias, edge.props)
+        props = properties_sql(alias, edge.props, g)
         cols = (
             f"{eid} AS id,\n    {start} AS start_id,\n    {end} AS end_id,\n"
             f"    {props} AS properties"

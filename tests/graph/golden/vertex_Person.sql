@@ -63,7 +63,11 @@ BEGIN
                 CASE WHEN n."active" IS NULL THEN NULL ELSE '"active": ' || n."active"::text END,
                 CASE WHEN n."mood" IS NULL THEN NULL ELSE '"mood": ' || to_json(n."mood")::text END,
                 CASE WHEN n."token" IS NULL THEN NULL ELSE '"token": ' || to_json(n."token")::text END,
-                CASE WHEN n."extra" IS NULL THEN NULL ELSE '"extra": ' || to_json(n."extra")::text END,
+                CASE WHEN n."extra" IS NULL THEN NULL ELSE '"extra": ' || CASE WHEN jsonb_path_exists(
+                        to_jsonb(n."extra"),
+                        'lax $.** ? (@.type() == "number" && (@.abs() > 9223372036854775807 || (@ != 0 && @.abs() < 1e-307)))')
+                    THEN "social_test"."tridb$agtype_json_v1"(to_jsonb(n."extra"))
+                    ELSE to_json(n."extra")::text END END,
                 CASE WHEN n."city_id" IS NULL THEN NULL ELSE '"city_id": ' || n."city_id"::text END], ', ') || '}')::ag_catalog.agtype
     FROM new_rows n;
     RETURN NULL;
@@ -125,7 +129,11 @@ BEGIN
                 CASE WHEN n."active" IS NULL THEN NULL ELSE '"active": ' || n."active"::text END,
                 CASE WHEN n."mood" IS NULL THEN NULL ELSE '"mood": ' || to_json(n."mood")::text END,
                 CASE WHEN n."token" IS NULL THEN NULL ELSE '"token": ' || to_json(n."token")::text END,
-                CASE WHEN n."extra" IS NULL THEN NULL ELSE '"extra": ' || to_json(n."extra")::text END,
+                CASE WHEN n."extra" IS NULL THEN NULL ELSE '"extra": ' || CASE WHEN jsonb_path_exists(
+                        to_jsonb(n."extra"),
+                        'lax $.** ? (@.type() == "number" && (@.abs() > 9223372036854775807 || (@ != 0 && @.abs() < 1e-307)))')
+                    THEN "social_test"."tridb$agtype_json_v1"(to_jsonb(n."extra"))
+                    ELSE to_json(n."extra")::text END END,
                 CASE WHEN n."city_id" IS NULL THEN NULL ELSE '"city_id": ' || n."city_id"::text END], ', ') || '}')::ag_catalog.agtype
     FROM new_rows n
     ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties

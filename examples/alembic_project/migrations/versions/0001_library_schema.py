@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 12:40:47.259802
+Create Date: 2026-12-02 13:12:37.417586
 
 """
 

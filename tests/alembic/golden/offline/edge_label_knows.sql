@@ -13,6 +13,40 @@ BEGIN
     CREATE UNIQUE INDEX IF NOT EXISTS "tridb$keys_id" ON "social"."tridb$keys" (id);
     CREATE SEQUENCE IF NOT EXISTS "social"."tridb$entry"
         AS bigint MINVALUE 140737488355328 MAXVALUE 281474976710655 START 140737488355328;
+    IF pg_catalog.to_regprocedure('"social"."tridb$agtype_json_v1"(jsonb)') IS NULL THEN
+        CREATE OR REPLACE FUNCTION "social"."tridb$agtype_json_v1"(j jsonb) RETURNS text
+        LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+        SET search_path = pg_catalog, pg_temp
+        AS $tridb_json$
+        DECLARE
+            parts text[] := '{}';
+            k text;
+            v jsonb;
+            n numeric;
+        BEGIN
+            CASE jsonb_typeof(j)
+            WHEN 'object' THEN
+                FOR k, v IN SELECT e.key, e.value FROM jsonb_each(j) e LOOP
+                    parts := parts || (to_json(k)::text || ': ' || "social"."tridb$agtype_json_v1"(v));
+                END LOOP;
+                RETURN '{' || array_to_string(parts, ', ') || '}';
+            WHEN 'array' THEN
+                FOR v IN SELECT e.value FROM jsonb_array_elements(j) e LOOP
+                    parts := parts || "social"."tridb$agtype_json_v1"(v);
+                END LOOP;
+                RETURN '[' || array_to_string(parts, ', ') || ']';
+            WHEN 'number' THEN
+                n := j::text::numeric;
+                IF abs(n) > 9223372036854775807 OR (n <> 0 AND abs(n) < 1e-307) THEN
+                    RETURN n::text || '::numeric';
+                END IF;
+                RETURN j::text;
+            ELSE
+                RETURN j::text;
+            END CASE;
+        END
+        $tridb_json$;
+    END IF;
     IF NOT EXISTS (
         SELECT 1 FROM ag_catalog.ag_label l
         JOIN ag_catalog.ag_graph g ON l.graph = g.graphid
