@@ -1,20 +1,20 @@
 """Alembic support for sqlalchemy-tridb: autogenerate extensions, vectors, graphs.
 
-The ``tridb`` Alembic plugin (:mod:`alembic_ext.plugin`) makes ``alembic revision
+The ``tridb`` Alembic plugin (`alembic_ext.plugin`) makes ``alembic revision
 --autogenerate`` render ``CREATE EXTENSION`` for ``vector`` and ``age``, pgvector
 columns with their import, HNSW / IVFFlat indexes with operator classes and
 their changes, AGE graphs, labels and the graph mirror's sync triggers.  In
-``env.py``::
+``env.py``:
 
     from alembic_ext import configure_options
 
     context.configure(**configure_options(connection=connection, target_metadata=md))
 
-:func:`include_object` and :func:`include_name` alone keep AGE's internal
+`include_object()` and `include_name()` alone keep AGE's internal
 schemas and tables out of autogenerate.  See ``docs/alembic.md``.
 
-Importing this package does not import Alembic: :mod:`alembic_ext.operations`
-and :mod:`alembic_ext.compare` do, and :mod:`alembic_ext.plugin` imports them
+Importing this package does not import Alembic: `alembic_ext.operations`
+and `alembic_ext.compare` do, and `alembic_ext.plugin` imports them
 only when Alembic calls it.
 """
 

@@ -5,7 +5,7 @@ Alembic or SQLAlchemy release that moves one of them breaks here, in one place,
 and ``tests/alembic/test_alembic_compat.py`` names the item and the installed versions.
 Nothing else in alembic_ext imports a ``_``-prefixed name from either library.
 
-:mod:`alembic_ext.plugin` imports this module only when Alembic calls it (this
+`alembic_ext.plugin` imports this module only when Alembic calls it (this
 module imports Alembic, the plugin module must not).  Imported first, this
 module's ``import alembic`` runs the entry point, whose ``setup()`` imports the
 operations, which import this module again before it is complete: so they

@@ -1,4 +1,4 @@
-"""The errors of :mod:`alembic_ext` (all derive from ``sqlalchemy_tridb.exc.TriDBError``)."""
+"""The errors of `alembic_ext` (all derive from ``sqlalchemy_tridb.exc.TriDBError``)."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ def include_name(
     """Alembic ``include_name`` hook: skip AGE's schemas and label tables.
 
     Graphs and labels that tridb's own comparators ask about (marked with
-    :data:`GRAPH_OBJECT` in *parent_names*) pass, so that only the user's
+    `GRAPH_OBJECT` in *parent_names*) pass, so that only the user's
     filters decide about them.
 
     :param name: the name of the schema, table, column, index, ...

@@ -1,7 +1,7 @@
 """The Alembic plugin: ``setup(plugin)`` registers the comparators, per level.
 
 Published under the ``alembic.plugins`` entry point as ``tridb``; enable it in
-``env.py`` next to Alembic's own comparators::
+``env.py`` next to Alembic's own comparators:
 
     context.configure(
         connection=connection,
@@ -10,7 +10,7 @@ Published under the ``alembic.plugins`` entry point as ``tridb``; enable it in
     )
 
 Without the entry point (an older install, a vendored copy), call
-:func:`register` in ``env.py`` first.  :func:`configure_options` returns the
+`register()` in ``env.py`` first.  `configure_options()` returns the
 ``configure()`` keywords that work either way.
 
 Levels used:
@@ -84,7 +84,7 @@ def prepare(autogen_context: AutogenContext, upgrade_ops: UpgradeOps) -> Priorit
 def compare_graphs(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
-    """Schema level: graphs and labels (:mod:`alembic_ext.compare.graphs`).
+    """Schema level: graphs and labels (`alembic_ext.compare.graphs`).
 
     :param autogen_context: the run's context.
     :param upgrade_ops: the upgrade's operations.
@@ -98,7 +98,7 @@ def compare_graphs(
 def compare_syncs(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
-    """Schema level: sync triggers (:mod:`alembic_ext.compare.sync`).
+    """Schema level: sync triggers (`alembic_ext.compare.sync`).
 
     :param autogen_context: the run's context.
     :param upgrade_ops: the upgrade's operations.
@@ -112,7 +112,7 @@ def compare_syncs(
 def compare_extensions(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
-    """Schema level: extensions (:mod:`alembic_ext.compare.extensions`).
+    """Schema level: extensions (`alembic_ext.compare.extensions`).
 
     :param autogen_context: the run's context.
     :param upgrade_ops: the upgrade's operations.
@@ -131,7 +131,7 @@ def compare_vector_table(
     conn_table: Table | None,
     metadata_table: Table | None,
 ) -> PriorityDispatchResult:
-    """Table level: vector indexes and columns (:mod:`alembic_ext.compare.vector`).
+    """Table level: vector indexes and columns (`alembic_ext.compare.vector`).
 
     :param autogen_context: the run's context.
     :param modify_ops: the table's operations.
@@ -189,7 +189,7 @@ def configure_options(**user: Any) -> dict[str, Any]:
     """``context.configure()`` keywords enabling the plugin, merged with the user's.
 
     Registers the plugin if needed, adds ``"tridb"`` to ``autogenerate_plugins``
-    and chains :func:`alembic_ext.include_name` / ``include_object`` and the
+    and chains `alembic_ext.include_name()` / ``include_object`` and the
     pgvector ``render_item`` with any the user passes.
 
     :param user: the user's ``context.configure()`` keywords.

@@ -1,7 +1,7 @@
 """Rendering pgvector column types with the import the migration needs.
 
 Alembic renders a third-party type as ``module.path.Type(...)`` and adds no
-import for it; :func:`render_item` renders pgvector's types as
+import for it; `render_item()` renders pgvector's types as
 ``pgvector.sqlalchemy.VECTOR(dim=384)`` and adds ``import pgvector.sqlalchemy``.
 The plugin installs it for each autogenerate run (chained in front of the
 user's own ``render_item``); without the plugin, pass it to ``configure()``.
@@ -34,7 +34,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
 
 
 def chain_render_item(user: RenderItem | None) -> RenderItem:
-    """A ``render_item`` that tries :func:`render_item`, then *user*'s (idempotent).
+    """A ``render_item`` that tries `render_item()`, then *user*'s (idempotent).
 
     :param user: the user's ``render_item``, if any.
     """

@@ -4,8 +4,6 @@ Relational rows, pgvector embeddings and an Apache AGE property graph in one
 database, kept in step by the SQLAlchemy ORM.  Importing this package is cheap
 and has no side effects: no torch, no global listeners.
 
-::
-
     from sqlalchemy import create_engine, select
     from sqlalchemy_tridb import Embedding, EmbeddingSearchMixin, GraphNode, install_embedding_sync
 

@@ -14,7 +14,7 @@ nothing a plain ``LOGIN`` role may not do or read:
 * pgvector's psycopg types are registered (sync and async drivers) by their
   schema-qualified names, wherever ``CREATE EXTENSION vector SCHEMA ...`` put
   them; the schema is remembered for the engine's dialect
-  (:func:`vector_schema`), so distances compile to ``OPERATOR(schema.<=>)``.
+  (`vector_schema()`), so distances compile to ``OPERATOR(schema.<=>)``.
 
 AGE 1.5 resolves the operators of a Cypher query (``=``, ``@>``, graphid joins)
 through the search path, and a session reset (``DISCARD ALL``, ``RESET ALL``,
@@ -23,7 +23,7 @@ connection) undoes the set-up.  So every statement that calls ``cypher(`` is
 preceded, on the same connection and in the same transaction, by one statement
 that loads AGE and appends ``ag_catalog`` again if it is missing.
 
-Two ways to get it, with the same effect::
+Two ways to get it, with the same effect:
 
     engine = create_engine(url, plugins=["tridb"])       # engine plugin (entry point)
     engine = create_engine(url); setup_engine(engine)    # explicit call, returns a handle
@@ -203,7 +203,7 @@ def _register_vector(dbapi_connection: Any, rows: list[list[Any]]) -> None:
 
 @dataclass
 class ConnectionSetup:
-    """The handle :func:`setup_engine` returns; :meth:`remove` undoes it."""
+    """The handle `setup_engine()` returns; `remove()` undoes it."""
 
     engine: Engine
     load_age: bool | None = None
@@ -258,8 +258,8 @@ def setup_engine(
     """Prepare every connection *engine*'s pool makes; return a removable handle.
 
     :param engine: a sync or async engine.
-    :param load_age: as for :func:`prepare_dbapi_connection`.
-    :param register_vector: as for :func:`prepare_dbapi_connection`.
+    :param load_age: as for `prepare_dbapi_connection()`.
+    :param register_vector: as for `prepare_dbapi_connection()`.
     """
     sync_engine: Engine = engine.sync_engine if hasattr(engine, "sync_engine") else engine
     return ConnectionSetup(sync_engine, load_age, register_vector).install()

@@ -1,6 +1,6 @@
 """The exceptions of sqlalchemy-tridb.
 
-Every error the library raises on purpose derives from :class:`TriDBError`, with
+Every error the library raises on purpose derives from `TriDBError`, with
 one subclass per domain.  Messages say what to do next; the original error, when
 there is one, is chained with ``raise ... from err``.
 """

@@ -1,7 +1,5 @@
 """Hybrid recommendations: a graph signal and vector similarity, scored in one statement.
 
-::
-
     # products for a customer: co-purchases of customers who bought what they bought,
     # combined with similarity to the centroid of what they bought
     stmt = recommend(
@@ -21,7 +19,7 @@ ordered by ``score`` (highest first), so a caller can explain every result and
 add filters, joins or a different ``limit`` like any other statement:
 
 * ``graph_score`` is the number of typed walks from the start that end at the
-  item (see :func:`~sqlalchemy_tridb.graph.query.walk`), divided by the
+  item (see `walk()`), divided by the
   largest such number among the candidates: 1 for the strongest graph signal,
   0 for none;
 * ``vector_score`` is the similarity of the item's embedding to the query
@@ -107,7 +105,7 @@ def recommend(
 
     :param target: the mapped ``GraphNode`` class recommended (single integer key).
     :param start: a flushed ``GraphNode`` instance to recommend for.
-    :param via: the typed steps of the graph signal (see :func:`walk`).
+    :param via: the typed steps of the graph signal (see `walk()`).
     :param embedding: *target*'s ``Embedding(...)`` attribute, e.g. ``Product.embedding``.
     :param like: what the items should be similar to: a text, a vector or an
         instance of *target*; by default the centroid of the *history*.
@@ -202,11 +200,11 @@ def related(
 ) -> Select[Any]:
     """Rows of *target* related to *item*: reached through *via*, and similar to it.
 
-    :func:`recommend` with ``like=item``; *item* itself is never returned.
+    `recommend()` with ``like=item``; *item* itself is never returned.
 
     :param target: the mapped ``GraphNode`` class (single integer key).
     :param item: a flushed instance of *target*.
-    :param via: the typed steps of the graph signal (see :func:`walk`).
+    :param via: the typed steps of the graph signal (see `walk()`).
     :param embedding: *target*'s ``Embedding(...)`` attribute.
     :param k: how many rows.
     :param graph_weight: the weight of ``graph_score`` in ``score``.

@@ -69,7 +69,7 @@ def text_literal(text: str, indent: str = "") -> str:
     r"""*text* as Python source: its ``repr()`` if one line, else one literal a line.
 
     The literals of a multi-line text are adjacent (so they concatenate) inside
-    parentheses, each ending with its ``\n``::
+    parentheses, each ending with its ``\n``:
 
         (
             'CREATE FUNCTION f() ...\n'

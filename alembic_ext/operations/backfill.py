@@ -4,7 +4,7 @@ Autogenerate adds it after a new embedding column on a table that already
 exists, and after a change of dimension (which sets the stored vectors to NULL).
 It first asks the database whether any row has a NULL vector; only then does it
 import the mapped attribute (``"package.models:Product.embedding"``) and run
-:func:`sqlalchemy_tridb.vector.backfill` in the migration's transaction.  So an
+`sqlalchemy_tridb.vector.backfill()` in the migration's transaction.  So an
 upgrade of an empty database never imports the models.  In ``--sql`` mode it
 writes a comment telling what to run afterwards.
 """

@@ -2,7 +2,7 @@
 
 The trigger functions are rendered into the migration as SQL text, so it runs
 without importing the models.  Each operation carries the statements of both
-directions, which makes it reversible::
+directions, which makes it reversible:
 
     op.create_graph_sync("person", statements=[...], drop_statements=[...])
 """

@@ -1,7 +1,7 @@
 """``tridb``: the local server, databases with both extensions, embedding backfill, graph grants.
 
 Every subcommand calls a public library function; errors map to exit codes:
-0 success, 1 a :class:`~sqlalchemy_tridb.exc.TriDBError`, 2 bad usage, 3 ``status``
+0 success, 1 a `TriDBError`, 2 bad usage, 3 ``status``
 of a server that is not running.
 """
 

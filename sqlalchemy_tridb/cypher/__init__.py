@@ -1,7 +1,5 @@
 """Cypher from the ORM: agtype values, a ``cypher()`` FROM element, running queries.
 
-::
-
     from sqlalchemy_tridb.cypher import cypher, resolve, run_cypher
 
     rows = run_cypher(session, "social", "MATCH (p:Person {pk: $pk}) RETURN p", pk=1)

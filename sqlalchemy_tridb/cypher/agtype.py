@@ -3,9 +3,9 @@
 AGE's ``agtype`` is JSON with more scalars (``NaN``, ``Infinity``, integers and
 floats kept apart, ``1.5::numeric``) and three graph types written as a JSON
 value followed by an annotation: ``{...}::vertex``, ``{...}::edge`` and
-``[v, e, v, ...]::path``.  :func:`dumps` writes the text AGE reads
-(``agtype_in``, the third argument of ``cypher()``); :func:`loads` reads the
-text AGE writes::
+``[v, e, v, ...]::path``.  `dumps()` writes the text AGE reads
+(``agtype_in``, the third argument of ``cypher()``); `loads()` reads the
+text AGE writes:
 
     >>> dumps({"name": "a$$b", "score": 1.5, "tags": ["x"], "n": None})
     '{"name": "a$$b", "score": 1.5, "tags": ["x"], "n": null}'

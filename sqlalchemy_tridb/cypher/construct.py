@@ -1,7 +1,5 @@
 """``cypher()``: a Cypher query as a FROM element of ``select()``.
 
-::
-
     >>> from sqlalchemy import Integer, select
     >>> friends = cypher(
     ...     "social",
@@ -20,12 +18,12 @@
 
 It compiles to ``ag_catalog.cypher('<graph>', $tag$<query>$tag$, <param>) AS
 alias(col type, ...)``: AGE wants the graph name and the query text as SQL
-constants, so the graph name is validated (:func:`validate_graph_name`) and the
+constants, so the graph name is validated (`validate_graph_name()`) and the
 query is dollar-quoted with a tag that does not occur in it; every *value*
 travels in the one bound ``agtype`` parameter and is read in Cypher as
-``$name``.  The result is a :class:`~sqlalchemy.sql.expression.TableValuedAlias`:
+``$name``.  The result is a `TableValuedAlias`:
 select from it, join it with tables, use its ``.c`` columns.  Columns are
-``agtype`` (decoded to Python by :class:`AGType`) unless a SQL type is given,
+``agtype`` (decoded to Python by `AGType`) unless a SQL type is given,
 in which case AGE converts the value (``("pk", Integer)``).
 """
 
@@ -93,7 +91,7 @@ def _cypher_text(text: str) -> ColumnElement[Any]:
 
 
 class _EncodedAGType(AGType):
-    """``agtype`` whose bound values are agtype text already (encoded by :func:`cypher`)."""
+    """``agtype`` whose bound values are agtype text already (encoded by `cypher()`)."""
 
     cache_ok = True
 

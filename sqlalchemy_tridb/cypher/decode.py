@@ -1,4 +1,4 @@
-"""agtype text to Python values: :func:`loads` (the text AGE prints)."""
+"""agtype text to Python values: `loads()` (the text AGE prints)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def loads(text: str) -> Any:
 
     Integers become ``int``, floats (``NaN`` and ``±Infinity`` too) ``float``,
     ``::numeric`` values ``Decimal``, and ``::vertex`` / ``::edge`` / ``::path``
-    values :class:`Vertex` / :class:`Edge` / :class:`Path`.
+    values `Vertex` / `Edge` / `Path`.
     """
     if not isinstance(text, str):
         raise AGTypeError(f"agtype text must be str, got {type(text).__name__}")

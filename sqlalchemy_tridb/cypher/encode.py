@@ -1,4 +1,4 @@
-"""Python values to agtype text: :func:`dumps` (the text AGE's ``agtype_in`` reads)."""
+"""Python values to agtype text: `dumps()` (the text AGE's ``agtype_in`` reads)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _INT64_MAX = 2**63 - 1
 
 
 def dumps(value: Any) -> str:
-    """Return the agtype text of *value*; raise :class:`AGTypeError` if it has none.
+    """Return the agtype text of *value*; raise `AGTypeError` if it has none.
 
     Strings are JSON-escaped (so ``$$``, quotes, backslashes and Cypher text are
     inert data); a string holding NUL (code point 0) or a lone surrogate is refused,

@@ -1,14 +1,12 @@
 """Run Cypher and turn vertices back into ORM instances.
 
-::
-
     rows = run_cypher(session, "social", "MATCH (p:Person) WHERE p.pk = $pk RETURN p", pk=1)
     person = resolve(session, rows[0].result, {"Person": Person})
 
-:func:`run_cypher` builds a :func:`~sqlalchemy_tridb.cypher.construct.cypher`
+`run_cypher()` builds a `cypher()`
 FROM element and selects every column from it, so the same rules apply: the
 graph name is validated, the query is dollar-quoted, and the parameters travel
-as one bound ``agtype`` value.  :func:`resolve` maps a :class:`Vertex` to its
+as one bound ``agtype`` value.  `resolve()` maps a `Vertex` to its
 ORM instance through ``Session.get`` (the identity map first, then one
 ``SELECT``), reading the primary key from the vertex properties stored under
 the primary key *column* names.
@@ -85,7 +83,7 @@ def resolve(
     column names (for a single integer key not mirrored as a property, from
     the vertex id, which the graph mirror derives from it), converted to the
     column's Python type where agtype stored it as text (UUID, dates) and
-    looked up with :meth:`Session.get` (identity map first).
+    looked up with `Session.get()` (identity map first).
     """
     if isinstance(classes, MetaData):
         labels: Mapping[str, type[Any]] = registry_for(classes).classes_by_label()

@@ -1,4 +1,4 @@
-"""The graph values of agtype: :class:`Vertex`, :class:`Edge` and :class:`Path`."""
+"""The graph values of agtype: `Vertex`, `Edge` and `Path`."""
 
 from __future__ import annotations
 

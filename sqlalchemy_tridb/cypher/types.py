@@ -1,8 +1,8 @@
 """The ``AGType`` column type: Python values in, Python values out.
 
-Bound values are encoded with :func:`~sqlalchemy_tridb.cypher.agtype.dumps` and
+Bound values are encoded with `dumps()` and
 cast on the server (``CAST(%(p)s AS ag_catalog.agtype)``); results are decoded
-with :func:`~sqlalchemy_tridb.cypher.agtype.loads`::
+with `loads()`:
 
     >>> from sqlalchemy import select, literal
     >>> print(select(literal({"a": 1}, AGType())))

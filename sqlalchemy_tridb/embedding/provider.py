@@ -1,7 +1,7 @@
 """The provider protocol, result validation and the callable wrapper.
 
 A provider has a ``name``, a ``dimension`` and ``embed(texts)``, which turns a
-batch of texts into a ``float32`` array of shape ``(len(texts), dimension)``::
+batch of texts into a ``float32`` array of shape ``(len(texts), dimension)``:
 
     class Upper:
         name = "upper"

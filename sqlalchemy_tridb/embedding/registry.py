@@ -1,8 +1,8 @@
 """Named providers: ``providers.register(...)``, ``providers.get(name)``, ``providers.clear()``.
 
 Two names resolve without registration: ``"deterministic"`` (a 256-dimension
-:class:`DeterministicProvider`) and ``"all-MiniLM-L6-v2"`` / ``"minilm"`` (a lazy
-:class:`SentenceTransformerProvider`).  Registered names take precedence.
+`DeterministicProvider`) and ``"all-MiniLM-L6-v2"`` / ``"minilm"`` (a lazy
+`SentenceTransformerProvider`).  Registered names take precedence.
 """
 
 from __future__ import annotations

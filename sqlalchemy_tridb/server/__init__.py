@@ -1,12 +1,12 @@
 """The local PostgreSQL + pgvector + Apache AGE server the project provisions.
 
-Resolution order, as :func:`resolve_database_url` applies it:
+Resolution order, as `resolve_database_url()` applies it:
 
 1. a server the user names (``TRIDB_DATABASE_URL`` or an argument), used as is;
 2. local PostgreSQL binaries whose installation has both extensions;
 3. on Debian or Ubuntu as root: a Debian root filesystem made with debootstrap,
    cached, and run with ``chroot``;
-4. otherwise :class:`~sqlalchemy_tridb.exc.ServerUnavailableError` saying how to get one.
+4. otherwise `ServerUnavailableError` saying how to get one.
 """
 
 from __future__ import annotations

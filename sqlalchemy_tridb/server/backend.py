@@ -1,7 +1,7 @@
 """The common shape of a backend: how to run PostgreSQL's programs, and where its files are.
 
-The two backends are :class:`~.host.HostBackend` and :class:`~.chroot.ChrootBackend`;
-:func:`~.backends.choose_backend` picks one.
+The two backends are `HostBackend` and `ChrootBackend`;
+`choose_backend()` picks one.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ __all__ = ["Backend", "has_extensions", "run_checked"]
 
 
 def run_checked(argv: Sequence[str], *, what: str) -> subprocess.CompletedProcess[str]:
-    """Run *argv*; raise :class:`ServerError` with the end of its output if it fails.
+    """Run *argv*; raise `ServerError` with the end of its output if it fails.
 
     :param argv: the program and its arguments.
     :param what: names the step in the error message.
@@ -81,7 +81,7 @@ class Backend:
         return str(Path(self.data_dir).parent / "server.log")
 
     def run(self, argv: Sequence[str], *, what: str) -> subprocess.CompletedProcess[str]:
-        """Run *argv* as ``postgres``; raise :class:`ServerError` naming *what* on failure."""
+        """Run *argv* as ``postgres``; raise `ServerError` naming *what* on failure."""
         return run_checked(self.command(argv), what=what)
 
     def run_status(self, argv: Sequence[str]) -> int:

@@ -3,10 +3,10 @@
 A backend knows how to run a PostgreSQL program as the ``postgres`` user and
 where the data directory lives as the server sees it.  Two exist:
 
-* :class:`HostBackend` runs binaries installed on this machine (for example
+* `HostBackend` runs binaries installed on this machine (for example
   PGDG packages) whose installation has both the ``vector`` and ``age``
   extensions;
-* :class:`ChrootBackend` runs Debian's ``postgresql-NN``, ``postgresql-NN-pgvector``
+* `ChrootBackend` runs Debian's ``postgresql-NN``, ``postgresql-NN-pgvector``
   and ``postgresql-NN-age`` from a root filesystem made once with debootstrap,
   cached per user, and linked (hard links, so it costs no space) into the
   project's folder, where the data directory lives.

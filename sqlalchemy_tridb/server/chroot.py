@@ -41,7 +41,7 @@ class ChrootBackend(Backend):
 
     @property
     def root(self) -> Path:
-        """The project's own root (hard links to :attr:`cached_root`, plus the data)."""
+        """The project's own root (hard links to `cached_root`, plus the data)."""
         return (self.config.home / "root").resolve()
 
     @property

@@ -54,7 +54,7 @@ class ServerConfig:
     from the current one that has a server in it, else ``./.tridb``.
 
     ``port`` given explicitly (argument or ``TRIDB_PORT``) is a requirement: if it
-    is taken, :class:`~sqlalchemy_tridb.exc.PortInUseError` is raised.  Left to the
+    is taken, `PortInUseError` is raised.  Left to the
     default, a free port is chosen instead and remembered for later starts.
     """
 

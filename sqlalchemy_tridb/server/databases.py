@@ -1,11 +1,11 @@
 """Databases on a server: create one with both extensions, drop it, or use one for a while.
 
-::
+```python
+from sqlalchemy_tridb.server import temporary_database
 
-    from sqlalchemy_tridb.server import temporary_database
-
-    with temporary_database("scratch") as engine:   # vector + age, dropped afterwards
-        Base.metadata.create_all(engine)
+with temporary_database("scratch") as engine:   # vector + age, dropped afterwards
+    Base.metadata.create_all(engine)
+```
 """
 
 from __future__ import annotations

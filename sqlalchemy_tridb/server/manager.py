@@ -27,7 +27,7 @@ _INITIALISED = "tridb.initialised"
 
 @dataclass(frozen=True)
 class ServerStatus:
-    """What :meth:`LocalServer.status` reports."""
+    """What `LocalServer.status()` reports."""
 
     running: bool
     initialised: bool

@@ -1,4 +1,4 @@
-"""Which server to use: :func:`resolve_database_url`."""
+"""Which server to use: `resolve_database_url()`."""
 
 from __future__ import annotations
 

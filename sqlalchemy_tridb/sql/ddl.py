@@ -2,7 +2,7 @@
 
 Each construct compiles to exactly one statement, so ``connection.execute(ddl)``
 runs it, ``str(ddl.compile(dialect=...))`` shows it, and Alembic's ``--sql`` mode
-writes it out.  Subclasses implement :meth:`TextDDL.sql`; the compiler escapes
+writes it out.  Subclasses implement `TextDDL.sql()`; the compiler escapes
 ``%`` for the drivers whose parameter style needs it.
 """
 

@@ -24,7 +24,7 @@ MAX_IDENTIFIER_BYTES = 63
 
 
 def validate_graph_name(name: str) -> str:
-    """Return *name* if it is a valid AGE graph name, else raise :class:`IdentifierError`."""
+    """Return *name* if it is a valid AGE graph name, else raise `IdentifierError`."""
     if not isinstance(name, str) or not _GRAPH_NAME.match(name):
         raise IdentifierError(
             f"invalid graph name {name!r}: AGE graph names have 3 to 63 characters, "
@@ -55,8 +55,8 @@ def quote_ident(name: str) -> str:
 def sql_literal(name: str) -> str:
     """A validated graph name or label as a SQL string literal (``'name'``).
 
-    Only for names that passed :func:`validate_graph_name` or
-    :func:`validate_label`, which cannot contain a quote; values are always
+    Only for names that passed `validate_graph_name()` or
+    `validate_label()`, which cannot contain a quote; values are always
     bound parameters instead.
     """
     if "'" in name or "\\" in name:

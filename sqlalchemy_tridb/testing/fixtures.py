@@ -4,8 +4,8 @@ A session-scoped *template* database gets ``CREATE EXTENSION vector`` and
 ``CREATE EXTENSION age`` (plus any load callbacks) once; every test then gets a
 fresh clone of it (``CREATE DATABASE ... TEMPLATE``), dropped afterwards.
 
-:func:`tridb_database_factory` makes the template fixture and
-:func:`tridb_engine_factory` the per-test engine on a clone of it; the plugin's
+`tridb_database_factory()` makes the template fixture and
+`tridb_engine_factory()` the per-test engine on a clone of it; the plugin's
 own ``tridb_template`` and ``tridb_shared_engine`` are made with them too.
 """
 
@@ -145,10 +145,10 @@ def tridb_database_factory(
     server_fixture: str = "tridb_server_url",
     scope: Any = "session",
 ) -> Any:
-    """Return a session-scoped fixture giving a :class:`TemplateDatabase`.
+    """Return a session-scoped fixture giving a `TemplateDatabase`.
 
     Use it to build a template with your own schema, then clone it per test
-    with :func:`tridb_engine_factory`::
+    with `tridb_engine_factory()`:
 
         from sqlalchemy_tridb.testing import tridb_database_factory, tridb_engine_factory
 
@@ -183,7 +183,7 @@ def tridb_engine_factory(
 
     The engine has the tridb connection set-up (``plugins=["tridb"]`` plus
     *engine_kwargs*); engine and clone go away when the fixture's *scope* ends
-    (each test, by default)::
+    (each test, by default):
 
         shop_engine = tridb_engine_factory("shop_template")
 

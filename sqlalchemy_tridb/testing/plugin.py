@@ -7,10 +7,10 @@ Fixtures:
     ``TRIDB_DATABASE_URL``, else the local server (started if needed, and
     stopped at the end if this run started it).  A named server that cannot be
     reached fails the tests that need it; a local server that cannot be had
-    here (:class:`~sqlalchemy_tridb.exc.ServerUnavailableError`) skips them,
+    here (`ServerUnavailableError`) skips them,
     saying what to set.
 ``tridb_template`` (session)
-    A :class:`~sqlalchemy_tridb.testing.TemplateDatabase` with ``vector`` and ``age``.
+    A `TemplateDatabase` with ``vector`` and ``age``.
 ``tridb_url`` / ``tridb_engine`` (function)
     URL of a fresh clone of the template (dropped after the test), and an
     engine on it with the connection set-up: full isolation, about 0.25 s.

@@ -1,9 +1,9 @@
-"""Find and fix rows whose embeddings are missing: :func:`stale_rows` and :func:`backfill`.
+"""Find and fix rows whose embeddings are missing: `stale_rows()` and `backfill()`.
 
 Rows are left with a NULL vector by statements the sync cannot embed (Core
 INSERTs, ``bulk_insert_mappings``, partial ``update()`` statements, which the
 sync sets to NULL on purpose).  ``backfill`` walks them in primary-key order,
-in batches, with one provider call per batch::
+in batches, with one provider call per batch:
 
     fixed = backfill(session, Product.embedding, batch_size=256)
     session.commit()

@@ -1,7 +1,5 @@
 """``Embedding(...)``: a declarative pgvector column that knows where its text comes from.
 
-::
-
     class Product(Base):
         __tablename__ = "product"
         id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,10 +57,10 @@ def _dimension(provider: str | EmbeddingProvider, dim: int | None) -> int:
 
 
 class EmbeddingColumn(MappedColumn[Any]):
-    """A ``mapped_column`` whose attribute gets :class:`EmbeddingComparator`.
+    """A ``mapped_column`` whose attribute gets `EmbeddingComparator`.
 
     Copies for mixins and inheritance keep the class (see
-    :func:`sqlalchemy_tridb._compat.copy_mapped_column`).
+    `sqlalchemy_tridb._compat.copy_mapped_column()`).
     """
 
     @property
@@ -82,7 +80,7 @@ _EXTENSION_KEY = "tridb.vector_extension"
 def _ensure_extension(metadata: MetaData) -> None:
     """Have ``create_all`` run ``CREATE EXTENSION IF NOT EXISTS vector`` first (once).
 
-    Under the library's DDL lock (:class:`~sqlalchemy_tridb.sql.ddl.LockDDL`).
+    Under the library's DDL lock (`LockDDL`).
     """
     if not metadata.info.get(_EXTENSION_KEY):
         event.listen(metadata, "before_create", _create_extension)

@@ -1,6 +1,6 @@
 """The ORM comparator of an embedding attribute: distances to a vector *or a text*.
 
-A text is embedded with the column's own provider::
+A text is embedded with the column's own provider:
 
     select(Product).order_by(Product.embedding.cosine_distance("wireless headphones"))
     select(Product.name, Product.embedding.similarity(vec).label("score"))
@@ -50,7 +50,7 @@ class EmbeddingComparator(ColumnProperty.Comparator[Any]):
 
     @property
     def spec(self) -> EmbeddingSpec:
-        """The column's :class:`EmbeddingSpec`."""
+        """The column's `EmbeddingSpec`."""
         found = spec_of(self.prop.columns[0])
         assert found is not None
         return found

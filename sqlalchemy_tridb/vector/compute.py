@@ -1,9 +1,9 @@
 """Pure functions of the flush sync: which objects need embeddings, and computing them.
 
-The listener in :mod:`.sync` is thin: :func:`plan_objects` reads ORM state
-(attribute history, no SQL), :func:`compute` makes one provider call per
+The listener in `.sync` is thin: `plan_objects()` reads ORM state
+(attribute history, no SQL), `compute()` makes one provider call per
 provider per batch and validates every vector, and only then
-:func:`Plan.apply` assigns anything.  A failure leaves every object untouched.
+`Plan.apply()` assigns anything.  A failure leaves every object untouched.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class Plan:
             )
 
     def apply(self, vectors: list[Vectors]) -> None:
-        """Assign computed vectors (and NULLs); call only after :func:`compute` succeeded."""
+        """Assign computed vectors (and NULLs); call only after `compute()` succeeded."""
         for job, vector in zip(self.jobs, vectors, strict=True):
             _assign(job.target, job.attr.key, vector.tolist())
         for target, attr in self.nulls:
@@ -105,7 +105,7 @@ def _assign(target: Any, key: str, value: Any) -> None:
 
 
 def source_text(attr: EmbeddingAttribute, obj: object) -> str:
-    """The source text of *attr* for *obj*; a failing source raises :class:`EmbeddingError`."""
+    """The source text of *attr* for *obj*; a failing source raises `EmbeddingError`."""
     try:
         return attr.spec.source.text(obj)
     except Exception as err:

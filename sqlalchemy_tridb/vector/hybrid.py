@@ -2,7 +2,7 @@
 
 One query: the ``candidates`` nearest rows by vector (index-ordered) and the
 ``candidates`` best rows by ``ts_rank_cd``, full-outer-joined on the primary
-key, scored ``1/(rrf_k + rank_vector) + 1/(rrf_k + rank_text)``::
+key, scored ``1/(rrf_k + rank_vector) + 1/(rrf_k + rank_text)``:
 
     stmt = hybrid_search(Product.embedding, "noise cancelling headphones",
                          text=[Product.name, Product.description], k=10)

@@ -1,8 +1,8 @@
 """HNSW and IVFFlat index specs, turned into ``Index`` objects in the table's MetaData.
 
-The index is a plain :class:`sqlalchemy.Index` attached to the table when the
+The index is a plain `sqlalchemy.Index` attached to the table when the
 column is, so ``metadata.create_all()`` creates it and Alembic autogenerate
-sees it like any other index::
+sees it like any other index:
 
     Index("ix_product_embedding", product.c.embedding, postgresql_using="hnsw",
           postgresql_with={"m": 16, "ef_construction": 64},

@@ -1,7 +1,7 @@
 """pgvector's operator glyphs and operator classes, in one table, and the distance expression.
 
 Code elsewhere names distances (``Distance.COSINE``), never glyphs, and builds
-them with :func:`distance_between`: on an engine whose connection set-up found
+them with `distance_between()`: on an engine whose connection set-up found
 the ``vector`` extension, the operator compiles schema-qualified,
 ``embedding OPERATOR(public.<=>) :v``, so that it is found whatever the
 session's search path (a ``SET search_path``, ``DISCARD ALL``, a pooler, the

@@ -1,15 +1,15 @@
-"""Nearest-neighbour queries: :func:`nearest` and :class:`EmbeddingSearchMixin`.
+"""Nearest-neighbour queries: `nearest()` and `EmbeddingSearchMixin`.
 
 ``nearest(Product.embedding, "bluetooth headphones", k=10)`` (or
 ``Product.embedding.nearest(...)``, or ``Product.nearest(...)`` with
-:class:`EmbeddingSearchMixin`) is ``select(Product).order_by(<distance>).limit(k)``:
+`EmbeddingSearchMixin`) is ``select(Product).order_by(<distance>).limit(k)``:
 an ordinary ``Select`` to add filters and joins to, ordered by the column's
 declared distance so that its HNSW / IVFFlat index is used.
 
-:class:`SearchSettings` become ``SET LOCAL`` (``set_config(..., true)``) in the
-query's transaction: by the session hook of :func:`install_embedding_sync`
-when the statement carries them, or by :func:`apply_search_settings` directly
-(both live in :mod:`.settings` and are re-exported here).
+`SearchSettings` become ``SET LOCAL`` (``set_config(..., true)``) in the
+query's transaction: by the session hook of `install_embedding_sync()`
+when the statement carries them, or by `apply_search_settings()` directly
+(both live in `.settings` and are re-exported here).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class EmbeddingSearchMixin:
 
     With several, name one: ``Model.nearest(query, attribute="title_embedding")``.
     A column named ``nearest`` would hide the method: it is refused with
-    :class:`~sqlalchemy_tridb.exc.EmbeddingDeclarationError` (map it under
+    `EmbeddingDeclarationError` (map it under
     another attribute name, ``nearest_: Mapped[...] = mapped_column("nearest")``).
     """
 
@@ -87,14 +87,14 @@ class EmbeddingSearchMixin:
     def nearest(
         cls, query: object, k: int = 10, *, attribute: str | None = None, **options: Any
     ) -> Select[Any]:
-        """The *k* nearest rows of this model; see :func:`nearest`.
+        """The *k* nearest rows of this model; see `nearest()`.
 
         :param query: a vector, or a text embedded with the column's provider.
         :param k: how many rows.
         :param attribute: the embedding attribute's name (default
             ``__embedding_attribute__``, else the model's only embedding column).
         :param options: ``settings=``, ``ef_search=``, ``iterative_scan=`` or
-            ``probes=``, as for :func:`nearest`.
+            ``probes=``, as for `nearest()`.
         """
         name = attribute or cls.__embedding_attribute__
         if name is None:

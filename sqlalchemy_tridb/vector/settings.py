@@ -1,9 +1,9 @@
-"""Per-query pgvector settings: :class:`SearchSettings` and :func:`apply_search_settings`.
+"""Per-query pgvector settings: `SearchSettings` and `apply_search_settings()`.
 
-:class:`SearchSettings` become ``SET LOCAL`` (``set_config(..., true)``) in the
+`SearchSettings` become ``SET LOCAL`` (``set_config(..., true)``) in the
 query's transaction: by the session hook of
-:func:`~sqlalchemy_tridb.vector.install_embedding_sync` when the statement
-carries them (under :data:`SEARCH_OPTION`), or by :func:`apply_search_settings`
+`install_embedding_sync()` when the statement
+carries them (under `SEARCH_OPTION`), or by `apply_search_settings()`
 directly.
 """
 

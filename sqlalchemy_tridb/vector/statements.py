@@ -1,6 +1,6 @@
 """ORM statements that skip flush events: ``session.execute(insert/update(...))``.
 
-Handled in ``do_orm_execute`` (by :func:`install_embedding_sync`):
+Handled in ``do_orm_execute`` (by `install_embedding_sync()`):
 
 * ORM bulk INSERT / UPDATE with a list of parameter dicts
   (``session.execute(insert(Product), [{...}, ...])``): vectors are computed into
@@ -9,11 +9,11 @@ Handled in ``do_orm_execute`` (by :func:`install_embedding_sync`):
   source as a literal, the vector is computed once and added to the values;
   otherwise (SQL expressions, callable sources, some sources missing) the
   vector is set to NULL in the same statement and an
-  :class:`~sqlalchemy_tridb.exc.EmbeddingSyncWarning` says to run ``backfill()``.
+  `EmbeddingSyncWarning` says to run ``backfill()``.
 
 Core statements on the table (``insert(Product.__table__)``) executed through
 the session only get the warning; on a bare ``Connection`` nothing can see
-them.  Rows left NULL are found and fixed by :func:`~.backfill.backfill`.
+them.  Rows left NULL are found and fixed by `backfill()`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,4 @@
-"""Keep embedding columns in step on flush: :func:`install_embedding_sync` and its handle.
-
-::
+"""Keep embedding columns in step on flush: `install_embedding_sync()` and its handle.
 
     Session = sessionmaker(engine)
     sync = install_embedding_sync(Session)     # or a Session, a Session subclass
@@ -11,7 +9,7 @@ On ``before_flush`` the new objects, and the dirty ones whose source attributes
 changed, get their vectors computed (one provider call per provider per
 batch, validated) before any SQL, so the INSERT/UPDATE already carries them.
 On ``do_orm_execute`` ORM INSERT/UPDATE statements get vectors (see
-:mod:`.statements`) and queries from :func:`~.search.nearest` get their
+`.statements`) and queries from `nearest()` get their
 ``SET LOCAL`` search settings.
 
 AsyncSession: pass the ``AsyncSession`` itself, or the ``async_sessionmaker``
@@ -51,7 +49,7 @@ def _is_async_sessionmaker(target: object) -> bool:
 
 @dataclass
 class EmbeddingSync:
-    """The handle :func:`install_embedding_sync` returns; :meth:`remove` undoes it."""
+    """The handle `install_embedding_sync()` returns; `remove()` undoes it."""
 
     target: Any
     statements: bool = True
