@@ -21,12 +21,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from .mirror_check import graph_rows_diff
-from .test_writers import Base, Person, writers_engine, writers_template
+from .test_writers import Base, Club, Pair, Person, writers_engine, writers_template
 
 __all__ = ["writers_engine", "writers_template"]
 
 LONG = os.environ.get("TRIDB_LONG_TESTS") == "1"
-KEYS = st.integers(min_value=1, max_value=12)
+# 0 and negative keys are not their own vertex ids: they go through the key map
+KEYS = st.integers(min_value=-3, max_value=9)
+CLUBS = st.integers(min_value=1, max_value=3)
+PARTS = st.sampled_from(["a", "b", "a\x1fb", "", "1"])
 
 
 class Drift(RuleBasedStateMachine):
@@ -35,7 +38,7 @@ class Drift(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.session = Session(self.engine)
-        self.session.execute(text("TRUNCATE w_knows, w_member, w_person, w_club CASCADE"))
+        self.session.execute(text("TRUNCATE w_knows, w_member, w_person, w_club, w_pair CASCADE"))
         self.session.commit()
         self.knows = 0
 
@@ -108,6 +111,56 @@ class Drift(RuleBasedStateMachine):
         self._try(text("DELETE FROM w_knows"))
         self._try(text("UPDATE w_person SET name = 'gone' WHERE id = :k"), {"k": key})
         self.session.rollback()
+
+    @rule(key=CLUBS)
+    def add_club(self, key: int) -> None:
+        self._try(pg_insert(Club).values(id=key, name=f"club {key}").on_conflict_do_nothing())
+        self._commit()
+
+    @rule(key=KEYS, club=CLUBS, join=st.booleans())
+    def orm_membership(self, key: int, club: int, join: bool) -> None:
+        """Through the ORM's relationship collection (a secondary table)."""
+        person, found = self.session.get(Person, key), self.session.get(Club, club)
+        if person is None or found is None:
+            self.session.rollback()
+            return
+        if join and found not in person.clubs:
+            person.clubs.append(found)
+        elif not join and found in person.clubs:
+            person.clubs.remove(found)
+        self._commit()
+
+    @rule(key=KEYS, name=st.text(min_size=1, max_size=5), club=st.one_of(st.none(), CLUBS))
+    def orm_add(self, key: int, name: str, club: int | None) -> None:
+        if self.session.get(Person, key) is not None:
+            self.session.rollback()
+            return
+        found = self.session.get(Club, club) if club is not None else None
+        self.session.add(Person(id=key, name=name, clubs=[found] if found else []))
+        self._commit()
+
+    @rule(key=KEYS)
+    def orm_delete(self, key: int) -> None:
+        """The unit of work deletes the membership rows, then the person."""
+        person = self.session.get(Person, key)
+        if person is None:
+            self.session.rollback()
+            return
+        self.session.delete(person)
+        self._commit()
+
+    @rule(a=PARTS, b=PARTS)
+    def pair(self, a: str, b: str) -> None:
+        if self.session.get(Pair, (a, b)) is None:
+            self.session.add(Pair(a=a, b=b))
+        else:
+            self.session.delete(self.session.get(Pair, (a, b)))
+        self._commit()
+
+    @rule(a=PARTS, b=PARTS)
+    def pair_key_change(self, a: str, b: str) -> None:
+        self._try(text("UPDATE w_pair SET b = :b WHERE a = :a"), {"a": a, "b": b})
+        self._commit()
 
     @rule()
     def truncate(self) -> None:
