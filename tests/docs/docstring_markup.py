@@ -3,9 +3,10 @@
 The API reference is rendered as Markdown, where ``:func:`walk``` stays
 ``:func:`walk``` and a reST literal-block marker (``example::``) stays ``::``.
 The mechanical conversion: a role becomes plain code (``:func:`walk``` ->
-```walk()```, ``:class:`~a.b.C``` -> ```C```), and ``text::`` before an
-indented block becomes ``text:`` (a line holding only ``::`` goes); the
-indented block stays a code block in Markdown.
+```walk()```, ``:class:`~a.b.C``` -> ```C```); ``text::`` before an
+indented block becomes ``text:`` (the indented block stays a code block in
+Markdown), and the indented block after a line holding only ``::`` is fenced
+(a docstring whose only body it is would otherwise lose the indentation).
 
 ``python tests/docs/docstring_markup.py FILE...`` lists what is left;
 ``--write`` converts the files in place.
@@ -17,6 +18,7 @@ import ast
 import itertools
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 ROLE = re.compile(r":(?:py:)?(func|meth|class|mod|data|attr|exc|obj|const):`(~?)([^`]+)`")
@@ -70,26 +72,46 @@ def convert(source: str) -> str:
     inside = docstring_lines(source)
     lines = source.split("\n")
     out: list[str] = []
-    skip_blank = False
+    fence: int | None = None  # indentation of the marker whose block is being fenced
     for number, line in enumerate(lines, start=1):
         if number not in inside:
             out.append(line)
             continue
-        if skip_blank and not line.strip():
-            skip_blank = False
-            continue
-        skip_blank = False
-        line = ROLE.sub(_role, line)
-        if line.strip() == "::":  # a paragraph of its own: the code block follows
-            skip_blank = bool(out and not out[-1].strip())
-            if skip_blank:
+        if fence is not None:
+            indent = len(line) - len(line.lstrip())
+            if not line.strip() or indent > fence:
+                out.append(line)
                 continue
-            line = ""
+            _close_fence(out, fence)
+            fence = None
+        line = ROLE.sub(_role, line)
+        if line.strip() == "::":  # a paragraph of its own: fence the indented block after it
+            fence = len(line) - len(line.lstrip())
+            out.append(" " * fence + "```")
+            continue
         elif line.rstrip().endswith("::") and not line.rstrip().endswith(":::"):
             stripped = line.rstrip()[:-2]
             line = stripped.rstrip() if stripped.endswith(" ") else stripped + ":"
         out.append(line)
+    if fence is not None:
+        _close_fence(out, fence)
     return "\n".join(out)
+
+
+def _close_fence(out: list[str], indent: int) -> None:
+    """Dedent the block after the last opening fence in *out* to *indent*, and close it."""
+    start = max(i for i, line in enumerate(out) if line.strip() == "```")
+    body = out[start + 1 :]
+    while body and not body[0].strip():
+        body.pop(0)
+    trailing = 0
+    while body and not body[-1].strip():
+        body.pop()
+        trailing += 1
+    code = textwrap.dedent("\n".join(body)).split("\n") if body else []
+    out[start + 1 :] = [(" " * indent + c) if c.strip() else "" for c in code]
+    out.append(" " * indent + "```")
+    out.extend([""] * trailing)
 
 
 def leftovers(path: Path) -> list[str]:

@@ -15,7 +15,7 @@ from docstring_markup import leftovers
 
 ROOT = Path(__file__).resolve().parents[2]
 API = ROOT / "docs" / "api.md"
-MARKUP = re.compile(r":(?:func|meth|class|mod|data|attr|exc|obj|const):`|::")
+MARKUP = re.compile(r":(?:func|meth|class|mod|data|attr|exc|obj|const):`|::|```")
 #: files whose docstrings the lead is editing (issue 14): their markup is converted last
 PENDING = sorted((ROOT / "sqlalchemy_tridb" / "graph").rglob("*.py"))
 
