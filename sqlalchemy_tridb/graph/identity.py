@@ -182,17 +182,26 @@ def allocate_sql(
 ) -> str:
     """Allocate an id for every key of *rows* that needs one and has none (a statement).
 
+    The ids that exist already are locked ``FOR KEY SHARE`` until the
+    transaction ends, so a concurrent release (the key's row deleted in
+    another transaction) waits for it instead of freeing an id this
+    transaction's edges are about to hold.
+
     :param rows: a table or transition table, read as *alias*.
     """
     keys = key_table_sql(graph)
     seq = sql_literal(entry_sequence_sql(graph))
     inner = "\n".join("    " + line for line in _keys_of(pk, alias, rows, cols).splitlines())
     return (
+        f"WITH k AS (\n{inner}\n), held AS (\n"
+        f"    SELECT m.key FROM {keys} m JOIN k ON m.label = {label} AND m.key = k.key\n"
+        "    FOR KEY SHARE OF m\n"
+        ")\n"
         f"INSERT INTO {keys} (label, key, id)\n"
         f"SELECT {label}, k.key,\n"
         f"    {_graphid_sql(label, f'pg_catalog.nextval({seq}::pg_catalog.regclass)')}\n"
-        f"FROM (\n{inner}\n) k\n"
-        f"WHERE NOT EXISTS (SELECT 1 FROM {keys} m WHERE m.label = {label} AND m.key = k.key)\n"
+        "FROM k\n"
+        "WHERE k.key NOT IN (SELECT held.key FROM held)\n"
         "ON CONFLICT DO NOTHING"
     )
 

@@ -13,35 +13,47 @@ DECLARE
     v_tgt int := ag_catalog._label_id('social_test', 'Person');
     v_edge int := ag_catalog._label_id('social_test', 'FOLLOWS');
 BEGIN
-    INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_src, k.key,
-        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    WITH k AS (
         SELECT DISTINCT n."follower_id"::text AS key
         FROM new_rows n
         WHERE n."follower_id" IS NOT NULL AND NOT (n."follower_id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)
-    ON CONFLICT DO NOTHING;
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
     INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_tgt, k.key,
-        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    SELECT v_src, k.key,
+        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
+    ON CONFLICT DO NOTHING;
+    WITH k AS (
         SELECT DISTINCT n."followee_id"::text AS key
         FROM new_rows n
         WHERE n."followee_id" IS NOT NULL AND NOT (n."followee_id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)
-    ON CONFLICT DO NOTHING;
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
     INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_edge, k.key,
-        ag_catalog._graphid(v_edge, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    SELECT v_tgt, k.key,
+        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
+    ON CONFLICT DO NOTHING;
+    WITH k AS (
         SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."follower_id"::text, n."followee_id"::text])::text AS key
         FROM new_rows n
         WHERE n."follower_id" IS NOT NULL AND n."followee_id" IS NOT NULL
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_edge AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_edge, k.key,
+        ag_catalog._graphid(v_edge, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
     ON CONFLICT DO NOTHING;
     INSERT INTO "social_test"."FOLLOWS" (id, start_id, end_id, properties)
     SELECT (SELECT m.id FROM "social_test"."tridb$keys" m
@@ -83,35 +95,47 @@ DECLARE
     v_tgt int := ag_catalog._label_id('social_test', 'Person');
     v_edge int := ag_catalog._label_id('social_test', 'FOLLOWS');
 BEGIN
-    INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_src, k.key,
-        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    WITH k AS (
         SELECT DISTINCT n."follower_id"::text AS key
         FROM new_rows n
         WHERE n."follower_id" IS NOT NULL AND NOT (n."follower_id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)
-    ON CONFLICT DO NOTHING;
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
     INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_tgt, k.key,
-        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    SELECT v_src, k.key,
+        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
+    ON CONFLICT DO NOTHING;
+    WITH k AS (
         SELECT DISTINCT n."followee_id"::text AS key
         FROM new_rows n
         WHERE n."followee_id" IS NOT NULL AND NOT (n."followee_id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)
-    ON CONFLICT DO NOTHING;
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
     INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_edge, k.key,
-        ag_catalog._graphid(v_edge, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    SELECT v_tgt, k.key,
+        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
+    ON CONFLICT DO NOTHING;
+    WITH k AS (
         SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."follower_id"::text, n."followee_id"::text])::text AS key
         FROM new_rows n
         WHERE n."follower_id" IS NOT NULL AND n."followee_id" IS NOT NULL
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_edge AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_edge, k.key,
+        ag_catalog._graphid(v_edge, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
     ON CONFLICT DO NOTHING;
     DELETE FROM "social_test"."FOLLOWS"
     WHERE id IN (

@@ -13,25 +13,33 @@ DECLARE
     v_tgt int := ag_catalog._label_id('social_test', 'Person');
     v_edge int := ag_catalog._label_id('social_test', 'FRIEND');
 BEGIN
-    INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_src, k.key,
-        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    WITH k AS (
         SELECT DISTINCT n."a_id"::text AS key
         FROM new_rows n
         WHERE n."a_id" IS NOT NULL AND NOT (n."a_id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)
-    ON CONFLICT DO NOTHING;
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
     INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_tgt, k.key,
-        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    SELECT v_src, k.key,
+        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
+    ON CONFLICT DO NOTHING;
+    WITH k AS (
         SELECT DISTINCT n."b_id"::text AS key
         FROM new_rows n
         WHERE n."b_id" IS NOT NULL AND NOT (n."b_id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_tgt, k.key,
+        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
     ON CONFLICT DO NOTHING;
     INSERT INTO "social_test"."FRIEND" (start_id, end_id)
     SELECT CASE WHEN n."a_id"::bigint BETWEEN 1 AND 140737488355327
@@ -68,25 +76,33 @@ DECLARE
     v_tgt int := ag_catalog._label_id('social_test', 'Person');
     v_edge int := ag_catalog._label_id('social_test', 'FRIEND');
 BEGIN
-    INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_src, k.key,
-        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    WITH k AS (
         SELECT DISTINCT n."a_id"::text AS key
         FROM new_rows n
         WHERE n."a_id" IS NOT NULL AND NOT (n."a_id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)
-    ON CONFLICT DO NOTHING;
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
     INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_tgt, k.key,
-        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    SELECT v_src, k.key,
+        ag_catalog._graphid(v_src, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
+    ON CONFLICT DO NOTHING;
+    WITH k AS (
         SELECT DISTINCT n."b_id"::text AS key
         FROM new_rows n
         WHERE n."b_id" IS NOT NULL AND NOT (n."b_id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_tgt, k.key,
+        ag_catalog._graphid(v_tgt, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
     ON CONFLICT DO NOTHING;
     DELETE FROM "social_test"."FRIEND" e
     USING (

@@ -38,15 +38,19 @@ AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Person');
 BEGIN
-    INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_label, k.key,
-        ag_catalog._graphid(v_label, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    WITH k AS (
         SELECT DISTINCT n."id"::text AS key
         FROM new_rows n
         WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_label, k.key,
+        ag_catalog._graphid(v_label, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
     ON CONFLICT DO NOTHING;
     INSERT INTO "social_test"."Person" (id, properties)
     SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327
@@ -92,15 +96,19 @@ AS $tridb$
 DECLARE
     v_label int := ag_catalog._label_id('social_test', 'Person');
 BEGIN
-    INSERT INTO "social_test"."tridb$keys" (label, key, id)
-    SELECT v_label, k.key,
-        ag_catalog._graphid(v_label, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
-    FROM (
+    WITH k AS (
         SELECT DISTINCT n."id"::text AS key
         FROM new_rows n
         WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)
-    ) k
-    WHERE NOT EXISTS (SELECT 1 FROM "social_test"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)
+    ), held AS (
+        SELECT m.key FROM "social_test"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key
+        FOR KEY SHARE OF m
+    )
+    INSERT INTO "social_test"."tridb$keys" (label, key, id)
+    SELECT v_label, k.key,
+        ag_catalog._graphid(v_label, pg_catalog.nextval('"social_test"."tridb$entry"'::pg_catalog.regclass))
+    FROM k
+    WHERE k.key NOT IN (SELECT held.key FROM held)
     ON CONFLICT DO NOTHING;
     DELETE FROM "social_test"."Person"
     WHERE id IN (

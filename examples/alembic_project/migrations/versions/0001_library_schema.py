@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 13:12:37.417586
+Create Date: 2026-12-02 13:23:04.719057
 
 """
 
@@ -111,15 +111,19 @@ def upgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_label, k.key,\n"
-                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."Author" (id, properties)\n'
                 '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
@@ -154,15 +158,19 @@ def upgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_label, k.key,\n"
-                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
@@ -306,15 +314,19 @@ def upgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_label, k.key,\n"
-                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."Book" (id, properties)\n'
                 '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
@@ -350,15 +362,19 @@ def upgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_label, k.key,\n"
-                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
@@ -461,25 +477,33 @@ def upgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_src, k.key,\n"
-                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_tgt, k.key,\n"
-                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."author_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."author_id" IS NOT NULL AND NOT (n."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
                 '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
@@ -518,25 +542,33 @@ def upgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_src, k.key,\n"
-                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_tgt, k.key,\n"
-                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."author_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."author_id" IS NOT NULL AND NOT (n."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."WRITTEN_BY" e\n'
                 "    USING (\n"
@@ -752,35 +784,47 @@ def upgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_src, k.key,\n"
-                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."citing_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND NOT (n."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_tgt, k.key,\n"
-                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."cited_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."cited_id" IS NOT NULL AND NOT (n."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_edge, k.key,\n"
-                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_edge AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_edge, k.key,\n"
+                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
                 '    SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
@@ -822,35 +866,47 @@ def upgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_src, k.key,\n"
-                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."citing_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND NOT (n."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_tgt, k.key,\n"
-                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."cited_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."cited_id" IS NOT NULL AND NOT (n."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_edge, k.key,\n"
-                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_edge AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_edge, k.key,\n"
+                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
@@ -1090,35 +1146,47 @@ def downgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_src, k.key,\n"
-                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."citing_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND NOT (n."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_tgt, k.key,\n"
-                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."cited_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."cited_id" IS NOT NULL AND NOT (n."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_edge, k.key,\n"
-                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_edge AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_edge, k.key,\n"
+                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."CITES" (id, start_id, end_id, properties)\n'
                 '    SELECT (SELECT m.id FROM "library"."tridb$keys" m\n'
@@ -1160,35 +1228,47 @@ def downgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Book');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'CITES');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_src, k.key,\n"
-                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."citing_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND NOT (n."citing_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_tgt, k.key,\n"
-                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."cited_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."cited_id" IS NOT NULL AND NOT (n."cited_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_edge, k.key,\n"
-                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT pg_catalog.array_to_json(ARRAY[n."citing_id"::text, n."cited_id"::text])::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."citing_id" IS NOT NULL AND n."cited_id" IS NOT NULL\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_edge AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_edge AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_edge, k.key,\n"
+                '        ag_catalog._graphid(v_edge, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."CITES"\n'
                 "    WHERE id IN (\n"
@@ -1447,15 +1527,19 @@ def downgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_label, k.key,\n"
-                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."Book" (id, properties)\n'
                 '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
@@ -1491,15 +1575,19 @@ def downgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Book');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_label, k.key,\n"
-                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."Book"\n'
                 "    WHERE id IN (\n"
@@ -1602,25 +1690,33 @@ def downgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_src, k.key,\n"
-                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_tgt, k.key,\n"
-                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."author_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."author_id" IS NOT NULL AND NOT (n."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."WRITTEN_BY" (start_id, end_id)\n'
                 '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
@@ -1659,25 +1755,33 @@ def downgrade() -> None:
                 "    v_tgt int := ag_catalog._label_id('library', 'Author');\n"
                 "    v_edge int := ag_catalog._label_id('library', 'WRITTEN_BY');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_src, k.key,\n"
-                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_src AND m.key = k.key)\n'
-                "    ON CONFLICT DO NOTHING;\n"
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_src AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
                 '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_tgt, k.key,\n"
-                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    SELECT v_src, k.key,\n"
+                '        ag_catalog._graphid(v_src, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
+                "    ON CONFLICT DO NOTHING;\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."author_id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."author_id" IS NOT NULL AND NOT (n."author_id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_tgt AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_tgt AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_tgt, k.key,\n"
+                '        ag_catalog._graphid(v_tgt, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."WRITTEN_BY" e\n'
                 "    USING (\n"
@@ -1912,15 +2016,19 @@ def downgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_label, k.key,\n"
-                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    INSERT INTO "library"."Author" (id, properties)\n'
                 '    SELECT CASE WHEN n."id"::bigint BETWEEN 1 AND 140737488355327\n'
@@ -1955,15 +2063,19 @@ def downgrade() -> None:
                 "DECLARE\n"
                 "    v_label int := ag_catalog._label_id('library', 'Author');\n"
                 "BEGIN\n"
-                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
-                "    SELECT v_label, k.key,\n"
-                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
-                "    FROM (\n"
+                "    WITH k AS (\n"
                 '        SELECT DISTINCT n."id"::text AS key\n'
                 "        FROM new_rows n\n"
                 '        WHERE n."id" IS NOT NULL AND NOT (n."id"::bigint BETWEEN 1 AND 140737488355327)\n'
-                "    ) k\n"
-                '    WHERE NOT EXISTS (SELECT 1 FROM "library"."tridb$keys" m WHERE m.label = v_label AND m.key = k.key)\n'
+                "    ), held AS (\n"
+                '        SELECT m.key FROM "library"."tridb$keys" m JOIN k ON m.label = v_label AND m.key = k.key\n'
+                "        FOR KEY SHARE OF m\n"
+                "    )\n"
+                '    INSERT INTO "library"."tridb$keys" (label, key, id)\n'
+                "    SELECT v_label, k.key,\n"
+                '        ag_catalog._graphid(v_label, pg_catalog.nextval(\'"library"."tridb$entry"\'::pg_catalog.regclass))\n'
+                "    FROM k\n"
+                "    WHERE k.key NOT IN (SELECT held.key FROM held)\n"
                 "    ON CONFLICT DO NOTHING;\n"
                 '    DELETE FROM "library"."Author"\n'
                 "    WHERE id IN (\n"
