@@ -1,11 +1,11 @@
 """The graph mirror: rows as vertices, relationships and association rows as edges.
 
-Rooms, from the bottom up: :mod:`.properties` (which columns, and how they
-become agtype), :mod:`.spec` (what a declaration means), :mod:`.edges` and
-:mod:`.registry` (resolving declarations),
-:mod:`.identity` (the vertex-id rule), :mod:`.triggers` and :mod:`.schema` (the
-SQL that keeps the graph in step, as DDL constructs), :mod:`.query`
-(traversal), and :mod:`.declare` (the mixins).
+Rooms, from the bottom up: `.properties` (which columns, and how they
+become agtype), `.spec` (what a declaration means), `.edges` and
+`.registry` (resolving declarations),
+`.identity` (the vertex-id rule), `.triggers` and `.schema` (the
+SQL that keeps the graph in step, as DDL constructs), `.query`
+(traversal), and `.declare` (the mixins).
 """
 
 from __future__ import annotations

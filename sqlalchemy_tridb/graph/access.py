@@ -8,7 +8,7 @@ The least-privilege model:
   ``search_path``), so an **application role** needs DML on its own tables
   only: its writes reach the graph, and it is refused on the graph's tables;
 * a role that **reads** the graph (traversal, Cypher ``MATCH``, recommendations)
-  gets :class:`GrantGraphRead`: ``USAGE`` on ``ag_catalog`` and on the graph's
+  gets `GrantGraphRead`: ``USAGE`` on ``ag_catalog`` and on the graph's
   schema, ``SELECT`` on its label tables, and the same for labels the owner
   creates later (default privileges), so re-running ``create_all`` or a
   migration keeps it.
@@ -54,7 +54,7 @@ class GrantGraphRead(TextDDL):
 
 
 class RevokeGraphRead(GrantGraphRead):
-    """Undo :class:`GrantGraphRead` (``USAGE`` on ``ag_catalog`` stays: others may need it)."""
+    """Undo `GrantGraphRead` (``USAGE`` on ``ag_catalog`` stays: others may need it)."""
 
     def sql(self) -> str:
         """The statement's text."""
@@ -79,7 +79,7 @@ def grant_graph_read(connection: Connection, role: str, graphs: str | Sequence[s
 
 
 def revoke_graph_read(connection: Connection, role: str, graphs: str | Sequence[str]) -> None:
-    """Undo :func:`grant_graph_read`.
+    """Undo `grant_graph_read()`.
 
     :param connection: a connection of the role that owns the graphs.
     :param role: the role to revoke from.

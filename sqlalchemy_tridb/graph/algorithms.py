@@ -1,4 +1,4 @@
-"""Graph algorithms (kept for its import path; the code is in :mod:`.query`)."""
+"""Graph algorithms (kept for its import path; the code is in `.query`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Graph DDL constructs (kept for its import path; the code is in :mod:`.schema`)."""
+"""Graph DDL constructs (kept for its import path; the code is in `.schema`)."""
 
 from __future__ import annotations
 

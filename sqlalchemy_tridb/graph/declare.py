@@ -1,27 +1,27 @@
 """Declaring the graph: the ``GraphNode`` and ``GraphEdge`` mixins, and ``graph_edge()``.
 
-::
+```
+class Person(GraphNode, Base):
+    __tablename__ = "person"
+    __graph__ = "social"                      # default: "tridb"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id"))
+    city: Mapped[City] = relationship(info=graph_edge("LIVES_IN"))       # many-to-one
+    friends: Mapped[list[Person]] = relationship(
+        secondary=friendship, primaryjoin=..., secondaryjoin=...,
+        info=graph_edge("FRIEND"))                                     # many-to-many
 
-    class Person(GraphNode, Base):
-        __tablename__ = "person"
-        __graph__ = "social"                      # default: "tridb"
-        id: Mapped[int] = mapped_column(primary_key=True)
-        name: Mapped[str]
-        city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id"))
-        city: Mapped[City] = relationship(info=graph_edge("LIVES_IN"))       # many-to-one
-        friends: Mapped[list[Person]] = relationship(
-            secondary=friendship, primaryjoin=..., secondaryjoin=...,
-            info=graph_edge("FRIEND"))                                     # many-to-many
 
-
-    class Follows(GraphEdge, Base):                   # association object: rows are edges
-        __tablename__ = "follows"
-        __edge_label__ = "FOLLOWS"
-        __edge_source__ = "follower_id"               # a FK column or many-to-one relationship
-        __edge_target__ = "followee_id"
-        follower_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
-        followee_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
-        since: Mapped[date]                           # a property of the edge
+class Follows(GraphEdge, Base):                   # association object: rows are edges
+    __tablename__ = "follows"
+    __edge_label__ = "FOLLOWS"
+    __edge_source__ = "follower_id"               # a FK column or many-to-one relationship
+    __edge_target__ = "followee_id"
+    follower_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    followee_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    since: Mapped[date]                           # a property of the edge
+```
 
 Names (graph, labels, properties) are checked when the class is defined; edges,
 which may name classes not defined yet, when the mappers are configured.
@@ -74,7 +74,7 @@ class GraphNode:
         the vertex label (default: the class name);
     ``__graph_properties__``
         the columns mirrored as properties (default: every column whose type
-        has a defined conversion, see :mod:`sqlalchemy_tridb.graph.properties`);
+        has a defined conversion, see `sqlalchemy_tridb.graph.properties`);
     ``__graph_exclude__``
         columns left out of the default.
 
@@ -107,7 +107,7 @@ class GraphNode:
     ) -> Subquery:
         """Rows within *min_hops*..*max_hops* of *start*: columns ``vid``, ``hops``, ``id``.
 
-        See :func:`sqlalchemy_tridb.graph.query.reachable` for the parameters.
+        See `sqlalchemy_tridb.graph.query.reachable()` for the parameters.
         """
         return reachable(
             cls, start, labels, min_hops=min_hops, max_hops=max_hops, direction=direction
@@ -125,7 +125,7 @@ class GraphNode:
     ) -> ColumnElement[bool]:
         """A predicate for ``where()``: the row is within *min_hops*..*max_hops* of *start*.
 
-        The parameters are those of :meth:`reachable`.
+        The parameters are those of `reachable()`.
         """
         reach = reachable(
             cls, start, labels, min_hops=min_hops, max_hops=max_hops, direction=direction
@@ -138,9 +138,9 @@ class GraphNode:
     ) -> ColumnElement[bool]:
         """A predicate for ``where()``: the row is a direct neighbour of *start*.
 
-        The parameters are those of :meth:`reachable`.  Neighbours are the
+        The parameters are those of `reachable()`.  Neighbours are the
         vertices at distance 1; *start* is at distance 0, so a self-loop never
-        makes it its own neighbour (``min_hops=0`` in :meth:`reachable_from`
+        makes it its own neighbour (``min_hops=0`` in `reachable_from()`
         includes it).
         """
         return cls.reachable_from(start, labels, min_hops=1, max_hops=1, direction=direction)
@@ -149,7 +149,7 @@ class GraphNode:
     def walk(cls, start: Any, *steps: Step) -> Subquery:
         """Rows at the end of typed *steps* from *start*: columns ``vid``, ``paths``, ``id``.
 
-        See :func:`sqlalchemy_tridb.graph.query.walk` for the parameters.
+        See `sqlalchemy_tridb.graph.query.walk()` for the parameters.
         """
         return walk(cls, start, *steps)
 
@@ -159,7 +159,7 @@ class GraphNode:
     ) -> ColumnElement[int]:
         """A column expression: the number of *labels* edges at each row.
 
-        See :func:`sqlalchemy_tridb.graph.query.degree` for the parameters.
+        See `sqlalchemy_tridb.graph.query.degree()` for the parameters.
         """
         return degree(cls, labels, direction=direction)
 
@@ -170,7 +170,7 @@ class GraphEdge:
     Class attributes: ``__edge_label__`` (default: the class name in upper
     case), ``__edge_source__`` and ``__edge_target__`` (a foreign-key column or a
     many-to-one relationship, each pointing at a ``GraphNode`` class),
-    ``__graph_properties__`` / ``__graph_exclude__`` as for :class:`GraphNode`
+    ``__graph_properties__`` / ``__graph_exclude__`` as for `GraphNode`
     (the default leaves out the source and target columns).
     """
 

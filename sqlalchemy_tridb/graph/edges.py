@@ -1,4 +1,4 @@
-"""Resolving edge declarations into :class:`EdgeSpec` objects (needs configured mappers).
+"""Resolving edge declarations into `EdgeSpec` objects (needs configured mappers).
 
 Edges come from three kinds of declaration: a many-to-one relationship or FK
 column marked with ``graph_edge()`` (``"fk"``), a many-to-many relationship

@@ -233,7 +233,7 @@ def release_sql(
 def release_label_sql(graph: str, label: str, *, holder: str, vertex: bool) -> str:
     """Release every id of the label *label* (a SQL expression) that nothing holds (a statement).
 
-    For ``TRUNCATE``: *holder* and *vertex* as in :func:`release_sql`.
+    For ``TRUNCATE``: *holder* and *vertex* as in `release_sql()`.
     """
     return (
         f"DELETE FROM {key_table_sql(graph)} m\n"

@@ -22,7 +22,7 @@ JSON numbers become agtype integers (64 bits) and floats; a number neither
 holds -- an integer beyond 64 bits, ``1e400``, ``1e-400`` -- becomes an exact
 agtype ``numeric``, so no valid row is refused for its JSON.  Such documents
 go through the graph's function ``"tridb$agtype_json_v1"`` (see
-:func:`json_function_ddl`); every other document is converted inline.
+`json_function_ddl()`); every other document is converted inline.
 
 A NULL column gives no property (Cypher's ``n.prop IS NULL`` holds).  Vectors,
 binary data and other types are not mirrored by default; naming one in
@@ -167,7 +167,7 @@ def properties_sql(alias: str, props: list[Property], graph: str | None = None) 
 
     *props* holds ``(property name, column, conversion kind)``; property names
     are validated identifiers, so they are JSON strings without escaping.
-    *graph* as in :func:`value_sql` (the sync triggers always pass it).
+    *graph* as in `value_sql()` (the sync triggers always pass it).
     """
     if not props:
         return "ag_catalog.agtype_build_map()"

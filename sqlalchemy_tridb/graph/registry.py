@@ -41,7 +41,7 @@ class GraphRegistry:
         self._resolved = None
 
     def classes_by_label(self, graph: str | None = None) -> dict[str, type]:
-        """``{vertex label: mapped class}``, e.g. for :func:`sqlalchemy_tridb.cypher.resolve`.
+        """``{vertex label: mapped class}``, e.g. for `sqlalchemy_tridb.cypher.resolve()`.
 
         :param graph: only the labels of this graph (default: every graph).
         """
@@ -57,7 +57,7 @@ class GraphRegistry:
         return {c: spec for c, spec in specs.items() if spec.cls is c}
 
     def check(self, cls: type) -> None:
-        """Resolve the edges *cls* declares; raise :class:`GraphDeclarationError` if wrong.
+        """Resolve the edges *cls* declares; raise `GraphDeclarationError` if wrong.
 
         Called when *cls*'s mapper is configured, so a bad declaration fails at
         ``configure_mappers()`` (the first query, say), before any SQL.
@@ -119,7 +119,7 @@ def _check_owners(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> None:
 
 
 def registry_for(metadata: MetaData) -> GraphRegistry:
-    """The :class:`GraphRegistry` of *metadata* (made on first use).
+    """The `GraphRegistry` of *metadata* (made on first use).
 
     :param metadata: the ``MetaData`` the mapped classes' tables belong to.
     """

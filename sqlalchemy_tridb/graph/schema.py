@@ -1,6 +1,6 @@
 """DDL constructs for graphs, labels, their indexes and the sync triggers.
 
-Each is a :class:`~sqlalchemy_tridb.sql.ddl.TextDDL`: one statement, run with
+Each is a `TextDDL`: one statement, run with
 ``connection.execute()``, idempotent so ``create_all`` can run again.
 ``metadata.create_all()`` / ``drop_all()`` run them through listeners scoped to
 that one ``MetaData``, installed when the first ``GraphNode``/``GraphEdge``
@@ -80,7 +80,7 @@ class CreateGraph(TextDDL):
     """``create_graph(name)`` unless the graph exists, and the graph's key map.
 
     The key map (``"tridb$keys"``) and its sequence hold the vertex ids of keys
-    that are not their own ids (see :mod:`sqlalchemy_tridb.graph.identity`).
+    that are not their own ids (see `sqlalchemy_tridb.graph.identity`).
 
     :param name: the graph's name (validated as AGE requires).
     """
@@ -191,7 +191,7 @@ class DropLabel(TextDDL):
 class CreateSyncFunction(TextDDL):
     """``CREATE OR REPLACE FUNCTION`` of one sync trigger.
 
-    :param trigger: the trigger, from :func:`node_triggers` / :func:`edge_triggers`.
+    :param trigger: the trigger, from `node_triggers()` / `edge_triggers()`.
     """
 
     def __init__(self, trigger: Trigger) -> None:

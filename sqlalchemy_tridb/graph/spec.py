@@ -1,7 +1,7 @@
 """What a declaration means: vertex and edge specs, ``graph_edge()`` markers, the key policy.
 
-A :class:`NodeSpec` says which table's rows are the vertices of which label, with
-which key and properties; an :class:`EdgeSpec` which rows (a foreign key, a
+A `NodeSpec` says which table's rows are the vertices of which label, with
+which key and properties; an `EdgeSpec` which rows (a foreign key, a
 secondary table or an association table) are the edges of one label.  Specs
 are plain data built from validated names; the triggers, DDL and queries above
 are generated from them.
@@ -93,7 +93,7 @@ def owns_table(cls: type) -> bool:
 
 
 def graph_of(cls: type) -> str:
-    """The validated graph name of *cls* (``__graph__``, else :data:`DEFAULT_GRAPH`)."""
+    """The validated graph name of *cls* (``__graph__``, else `DEFAULT_GRAPH`)."""
     name = getattr(cls, "__graph__", None)
     return validate_graph_name(DEFAULT_GRAPH if name is None else name)
 
@@ -132,7 +132,7 @@ def check_key(owner: str, pk: list[Column[Any]]) -> None:
 
 
 def find_node_spec(cls: type) -> NodeSpec | None:
-    """The :class:`NodeSpec` *cls* (or, for joined inheritance, a base class) was given."""
+    """The `NodeSpec` *cls* (or, for joined inheritance, a base class) was given."""
     for klass in cls.__mro__:
         spec = klass.__dict__.get(SPEC_ATTRIBUTE)
         if isinstance(spec, NodeSpec):
@@ -141,7 +141,7 @@ def find_node_spec(cls: type) -> NodeSpec | None:
 
 
 def node_spec(cls: type) -> NodeSpec:
-    """The :class:`NodeSpec` of a vertex class, built (and validated) on first use.
+    """The `NodeSpec` of a vertex class, built (and validated) on first use.
 
     A joined-table subclass shares its base class's vertices.
     """

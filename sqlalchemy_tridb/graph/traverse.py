@@ -1,4 +1,4 @@
-"""Traversal inside ``select()`` (kept for its import path; the code is in :mod:`.query`)."""
+"""Traversal inside ``select()`` (kept for its import path; the code is in `.query`)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ flush batch, a Core ``insert()``, a bulk ``update()``, an ``ON DELETE CASCADE``,
 another program's SQL -- updates the graph in the same transaction with a
 constant number of set-based statements.  A failed graph write fails the
 statement, so no relational change commits without its mirror, and a rollback
-undoes both.  Vertex ids follow :mod:`sqlalchemy_tridb.graph.identity`.
+undoes both.  Vertex ids follow `sqlalchemy_tridb.graph.identity`.
 
 The functions depend on nothing in the writing session: each runs as its owner
 (``SECURITY DEFINER``, so the writing role needs no rights on the graph), with a
@@ -98,7 +98,7 @@ FUNCTION_SETTINGS: tuple[tuple[str, str], ...] = (
 
 
 def function_settings() -> dict[str, str]:
-    """:data:`FUNCTION_SETTINGS` as PostgreSQL reports them: ``{lower-case name: value}``."""
+    """`FUNCTION_SETTINGS` as PostgreSQL reports them: ``{lower-case name: value}``."""
     return {name.lower(): value.strip("'") for name, value in FUNCTION_SETTINGS}
 
 
@@ -214,7 +214,7 @@ def edge_allocations(
 ) -> list[str]:
     """The statements allocating the ids *rows*' edges need: their ends' (and their own).
 
-    *labels* as in :func:`edge_rows_sql`.
+    *labels* as in `edge_rows_sql()`.
     """
     g = edge.graph
     src, tgt, own = labels

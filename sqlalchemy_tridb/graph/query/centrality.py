@@ -1,7 +1,7 @@
 """Centrality over the mirror: PageRank and degree centrality, as ``networkx`` defines them.
 
 PageRank fetches the edges of a label in one query and iterates in process
-with numpy (sparse power iteration)::
+with numpy (sparse power iteration):
 
     scores = pagerank(session, User, "FOLLOWS")      # {primary key: score}
 """

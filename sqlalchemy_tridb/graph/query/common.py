@@ -39,7 +39,7 @@ def describe(obj: Any) -> str:
 
 
 def spec_of_class(cls: type) -> NodeSpec:
-    """The :class:`NodeSpec` of a mapped vertex class, else :class:`TraversalError`."""
+    """The `NodeSpec` of a mapped vertex class, else `TraversalError`."""
     spec = find_node_spec(cls) if isinstance(cls, type) else None
     if spec is None or "__table__" not in vars(cls):
         name = cls.__name__ if isinstance(cls, type) else repr(cls)
@@ -48,7 +48,7 @@ def spec_of_class(cls: type) -> NodeSpec:
 
 
 def spec_of_instance(obj: Any) -> NodeSpec:
-    """The :class:`NodeSpec` of a vertex instance, else :class:`TraversalError`."""
+    """The `NodeSpec` of a vertex instance, else `TraversalError`."""
     spec = find_node_spec(type(obj))
     if spec is None:
         raise TraversalError(f"{describe(obj)} is not a GraphNode instance")
@@ -73,7 +73,7 @@ def bound_key(spec: NodeSpec, key: tuple[Any, ...]) -> list[Any]:
 
 
 def edge_labels(spec: NodeSpec, labels: str | Sequence[str]) -> list[EdgeSpec]:
-    """The declared edges of *labels* in *spec*'s graph, else :class:`TraversalError`."""
+    """The declared edges of *labels* in *spec*'s graph, else `TraversalError`."""
     names = [labels] if isinstance(labels, str) else list(labels)
     if not names:
         raise TraversalError("name at least one edge label")

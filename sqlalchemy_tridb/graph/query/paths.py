@@ -29,7 +29,7 @@ from .common import (
 
 @dataclass(frozen=True)
 class GraphPath:
-    """A path found by :func:`shortest_path`: ORM instances and the edges between them."""
+    """A path found by `shortest_path()`: ORM instances and the edges between them."""
 
     nodes: list[Any]
     #: ``(label, start vertex id, end vertex id)`` of each edge, in walking order
@@ -62,7 +62,7 @@ def shortest_path(
     :param start: a flushed ``GraphNode`` instance.
     :param end: a flushed ``GraphNode`` instance of the same graph.
     :param labels: the edge label(s) to follow.
-    :param max_hops: the longest path considered (at most :data:`MAX_HOPS`).
+    :param max_hops: the longest path considered (at most `MAX_HOPS`).
     :param direction: ``"out"`` along edges, ``"in"`` against them, ``"both"``.
     """
     check_hops(0, max_hops)

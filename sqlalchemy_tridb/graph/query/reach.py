@@ -5,14 +5,14 @@ Reachability is a recursive CTE that walks the library's ``(start_id, end_id)`` 
 stack it answers 2 and 3 hops in milliseconds where AGE's variable-length Cypher
 (``MATCH (a)-[:KNOWS*1..3]->(b)``) takes seconds.
 
-::
+```
+select(User).where(User.reachable_from(alice, "FOLLOWS", max_hops=2))
 
-    select(User).where(User.reachable_from(alice, "FOLLOWS", max_hops=2))
+reach = User.reachable(alice, "FOLLOWS", max_hops=3)
+select(User, reach.c.hops).join(reach, reach.c.id == User.id).order_by(reach.c.hops)
 
-    reach = User.reachable(alice, "FOLLOWS", max_hops=3)
-    select(User, reach.c.hops).join(reach, reach.c.id == User.id).order_by(reach.c.hops)
-
-    select(User.name, User.degree("FOLLOWS", direction="in").label("followers"))
+select(User.name, User.degree("FOLLOWS", direction="in").label("followers"))
+```
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def reachable(
     :param labels: the edge label(s) to follow.
     :param min_hops: the least distance (0 includes *start* itself; distances are
         shortest walks, so *start* is never further than 0, even on a cycle).
-    :param max_hops: the greatest distance (at most :data:`MAX_HOPS`).
+    :param max_hops: the greatest distance (at most `MAX_HOPS`).
     :param direction: ``"out"`` along edges, ``"in"`` against them, ``"both"``.
     :returns: a subquery with columns ``vid`` (the vertex id), ``hops`` (the
         shortest distance) and, for classes with a single integer primary key,
@@ -147,7 +147,7 @@ def in_reach(target: type, reach: Subquery) -> ColumnElement[bool]:
     """A predicate: the row of *target* is among the vertices of *reach*.
 
     :param target: the mapped ``GraphNode`` class.
-    :param reach: a subquery from :func:`reachable` (or with a ``vid`` column).
+    :param reach: a subquery from `reachable()` (or with a ``vid`` column).
     """
     spec = spec_of_class(target)
     if is_integer_key(spec.pk):

@@ -1,14 +1,14 @@
 """Typed walks and connection suggestions: chains of indexed joins, one statement each.
 
-::
+```
+# products bought by people alice follows, with how many of them bought each
+bought = Product.walk(alice, "FOLLOWS", "BOUGHT")
+select(Product, bought.c.paths).join(bought, bought.c.id == Product.id)
 
-    # products bought by people alice follows, with how many of them bought each
-    bought = Product.walk(alice, "FOLLOWS", "BOUGHT")
-    select(Product, bought.c.paths).join(bought, bought.c.id == Product.id)
-
-    # people alice may know: followed by people she follows, not followed yet
-    pymk = suggest_connections(User, alice, "FOLLOWS")
-    select(User, pymk.c.mutual).join(pymk, pymk.c.id == User.id)
+# people alice may know: followed by people she follows, not followed yet
+pymk = suggest_connections(User, alice, "FOLLOWS")
+select(User, pymk.c.mutual).join(pymk, pymk.c.id == User.id)
+```
 """
 
 from __future__ import annotations
