@@ -31,9 +31,10 @@ Two ways to get it, with the same effect:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -62,6 +63,8 @@ __all__ = [
 
 _INFO_KEY = "sqlalchemy_tridb.prepared"
 _PRELUDE_KEY = "sqlalchemy_tridb.cypher_prelude"
+#: set while a Cypher statement on an autocommit connection runs in its own transaction
+_CYPHER_TX_KEY = "sqlalchemy_tridb.cypher_transaction"
 
 # Readable by every role: no superuser-only setting (shared_preload_libraries) is read.
 _FACTS = """\
@@ -178,6 +181,12 @@ def _load_age(dbapi_connection: Any) -> None:
         ) from err
 
 
+def _autocommit(conn: Any) -> bool:
+    """Whether the DBAPI connection under SQLAlchemy connection *conn* is in autocommit."""
+    driver = getattr(conn.connection, "driver_connection", None)
+    return bool(getattr(driver, "autocommit", False))
+
+
 def _prelude(load: bool) -> str:
     return f"SELECT {_LOAD_AGE}, {_APPEND_AG_CATALOG}" if load else f"SELECT {_APPEND_AG_CATALOG}"
 
@@ -208,6 +217,7 @@ class ConnectionSetup:
     engine: Engine
     load_age: bool | None = None
     register_vector: bool = True
+    _batched: bool | None = field(default=None, init=False, repr=False)
 
     def _on_connect(self, dbapi_connection: Any, connection_record: Any) -> None:
         prepared = prepare_dbapi_connection(
@@ -233,29 +243,68 @@ class ConnectionSetup:
     ) -> None:
         prelude = conn.info.get(_PRELUDE_KEY)
         if prelude is not None and _CYPHER_CALL.search(statement):
+            if _autocommit(conn):
+                # prelude and statement in one transaction: a transaction pooler
+                # would otherwise run them on different server connections
+                _run_sql(conn.connection, "BEGIN")
+                conn.info[_CYPHER_TX_KEY] = True
             _run_sql(conn.connection, prelude)
 
+    def _after_cursor_execute(self, conn: Any, *args: Any) -> None:
+        if conn.info.pop(_CYPHER_TX_KEY, False):
+            _run_sql(conn.connection, "COMMIT")
+
+    def _handle_error(self, context: Any) -> None:
+        conn = context.connection
+        if conn is not None and conn.info.pop(_CYPHER_TX_KEY, False):
+            # if the connection itself failed, the pool discards it anyway
+            with contextlib.suppress(Exception):
+                _run_sql(conn.connection, "ROLLBACK")
+
     def install(self) -> ConnectionSetup:
-        """Listen for new pooled connections (existing ones are recycled) and Cypher statements."""
-        event.listen(self.engine, "connect", self._on_connect)
-        event.listen(self.engine, "before_cursor_execute", self._before_cursor_execute)
+        """Listen for new pooled connections (existing ones are recycled) and Cypher statements.
+
+        With psycopg, ORM flushes of many rows also become multi-row
+        ``INSERT`` statements (SQLAlchemy's "insertmanyvalues" without
+        ``RETURNING``): one statement per 1,000 rows instead of one per row, so
+        the graph's statement-level triggers run once per batch.
+        """
+        for name, listener in self._listeners():
+            event.listen(self.engine, name, listener)
+        dialect = self.engine.dialect
+        if dialect.driver == "psycopg" and dialect.use_insertmanyvalues:
+            self._batched = dialect.use_insertmanyvalues_wo_returning
+            dialect.use_insertmanyvalues_wo_returning = True
+            self.engine.clear_compiled_cache()
         self.engine.pool.dispose()  # connections made before now lack the set-up
         return self
 
-    def remove(self) -> None:
-        """Stop preparing new connections and Cypher statements."""
-        for name, listener in (
+    def _listeners(self) -> list[tuple[str, Any]]:
+        return [
             ("connect", self._on_connect),
             ("before_cursor_execute", self._before_cursor_execute),
-        ):
+            ("after_cursor_execute", self._after_cursor_execute),
+            ("handle_error", self._handle_error),
+        ]
+
+    def remove(self) -> None:
+        """Stop preparing new connections and Cypher statements."""
+        for name, listener in self._listeners():
             if event.contains(self.engine, name, listener):
                 event.remove(self.engine, name, listener)
+        if self._batched is not None:
+            self.engine.dialect.use_insertmanyvalues_wo_returning = self._batched
+            self._batched = None
+            self.engine.clear_compiled_cache()
 
 
 def setup_engine(
     engine: Engine | AsyncEngine, *, load_age: bool | None = None, register_vector: bool = True
 ) -> ConnectionSetup:
     """Prepare every connection *engine*'s pool makes; return a removable handle.
+
+    Call it before the engine is first used (the engine plugin does, at
+    creation): statements the ORM compiled before keep their one-row form.
 
     :param engine: a sync or async engine.
     :param load_age: as for `prepare_dbapi_connection()`.

@@ -462,3 +462,36 @@ def test_concurrent_clients_through_transaction_pooling(
         ).scalar_one()
         assert others <= POOL_SIZE
     assert pgbouncer.process.poll() is None, pgbouncer.log.read_text(errors="replace")
+
+
+def test_cypher_on_autocommit_connections_through_transaction_pooling(
+    pooled_engine: Engine, direct_engine: Engine, pgbouncer: PgBouncer
+) -> None:
+    """Prelude and Cypher statement share one transaction: one server connection.
+
+    With ``DISCARD ALL`` after every transaction, a prelude run as its own
+    autocommit transaction would be gone before the statement that needs it.
+    """
+    with direct_engine.begin() as conn:
+        conn.execute(text("INSERT INTO doc (id, client, title) VALUES (1, 0, 'a'), (2, 0, 'b')"))
+        conn.execute(text("INSERT INTO link (id, src_id, dst_id, hop) VALUES (1, 1, 2, 1)"))
+    autocommit = pooled_engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    def work(client: int, start: threading.Barrier) -> None:
+        start.wait()
+        with autocommit.connect() as conn:
+            for n in range(10):
+                rows = run_cypher(
+                    conn,
+                    GRAPH,
+                    "MATCH (a:Doc)-[:LINKS]->(b:Doc) WHERE a.id = $id RETURN b.title",
+                    {"id": 1},
+                    columns=["title"],
+                )
+                assert [r.title for r in rows] == ["b"], (client, n)
+                # the connection is left in autocommit, with no transaction open
+                assert conn.execute(
+                    text("SELECT pg_catalog.now() = statement_timestamp()")
+                ).scalar()
+
+    run_clients(work)
