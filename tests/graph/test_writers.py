@@ -414,6 +414,9 @@ def test_a_read_role_traverses_and_runs_cypher_but_cannot_write_the_graph(
 ) -> None:
     for statement in SCRIPT[:5]:
         plain.execute(statement)
+    # a key that is not its own vertex id: traversal from it reads the key map
+    plain.execute("INSERT INTO w_person (id, name) VALUES (-1, 'neg')")
+    plain.execute("INSERT INTO w_knows (id, a, b, weight) VALUES (10, -1, 1, 1)")
     password = uuid.uuid4().hex
     reader = sql.Identifier(READER)
     plain.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(reader, sql.Literal(password)))
@@ -430,8 +433,12 @@ def test_a_read_role_traverses_and_runs_cypher_but_cannot_write_the_graph(
                 assert ann is not None
                 near = select(Person.id).where(Person.reachable_from(ann, "KNOWS", max_hops=2))
                 assert sorted(session.scalars(near)) == [2, 3]
+                neg = session.get(Person, -1)
+                assert neg is not None
+                near = select(Person.id).where(Person.reachable_from(neg, "KNOWS", max_hops=2))
+                assert sorted(session.scalars(near)) == [1, 2]
                 names = run_cypher(session, G, "MATCH (p:Person) RETURN p.name")
-                assert sorted(r.result for r in names) == ["ann", "bob", "cy"]
+                assert sorted(r.result for r in names) == ["ann", "bob", "cy", "neg"]
         finally:
             engine.dispose()
         url = reader_url.render_as_string(hide_password=False)
