@@ -28,6 +28,7 @@ from ..sql import (
 )
 from ..sql.age import label_table_sql
 from ..sql.ddl import CreateExtension, LockDDL, TextDDL
+from .fill import fill_new_labels
 from .identity import key_map_ddl, key_table_sql
 from .properties import json_function_ddl, json_function_sql
 from .registry import GraphRegistry
@@ -285,12 +286,17 @@ def drop_graph_objects(connection: Connection, registry: GraphRegistry) -> None:
 
 
 def install_ddl(metadata: MetaData, registry: GraphRegistry) -> None:
-    """Have ``metadata.create_all``/``drop_all`` create/drop the graph objects (once)."""
+    """Have ``metadata.create_all``/``drop_all`` create/drop the graph objects (once).
+
+    ``create_all`` also fills each label that is empty over a table with rows
+    (:func:`~sqlalchemy_tridb.graph.fill.fill_new_labels`).
+    """
     if registry.ddl_installed:
         return
 
     def after_create(target: MetaData, connection: Connection, **kw: Any) -> None:
         create_graph_objects(connection, registry)
+        fill_new_labels(connection, registry)  # labels made over tables that have rows
 
     def after_drop(target: MetaData, connection: Connection, **kw: Any) -> None:
         drop_graph_objects(connection, registry)
