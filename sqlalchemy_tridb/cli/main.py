@@ -26,6 +26,9 @@ from ..server import (
     resolve_database_url,
 )
 from ..vector import backfill
+from .doctor import add_doctor_command
+from .graph import add_graph_commands
+from .models import prepend_sys_path
 
 
 def _server(args: argparse.Namespace) -> int:
@@ -70,6 +73,7 @@ def _engine(url: str, **kwargs: object) -> Engine:
 
 def _import_attribute(path: str) -> object:
     """``package.module:Class.attribute`` -> the object."""
+    prepend_sys_path()  # the project's folder, as alembic's prepend_sys_path = .
     module_name, _, attr_path = path.partition(":")
     if not module_name or not attr_path:
         raise ConfigurationError(f"{path!r}: write it as package.module:Class.attribute")
@@ -146,12 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     fill.add_argument("--batch-size", type=int, default=256)
     fill.set_defaults(func=_backfill)
 
-    grant = sub.add_parser("graph", help="who may read a graph (run as the graph's owner)")
-    grant.add_argument("action", choices=["grant-read", "revoke-read"])
-    grant.add_argument("role", help="an existing role")
-    grant.add_argument("--graph", action="append", required=True, help="a graph (repeatable)")
-    grant.add_argument("--url", help="database URL (default TRIDB_DATABASE_URL or local server)")
-    grant.set_defaults(func=_grant)
+    add_graph_commands(sub, _grant)  # grant-read, revoke-read, sync, check, repair
+    add_doctor_command(sub)
     return parser
 
 
