@@ -30,6 +30,8 @@ from .cypher import Vertex as Vertex
 from .cypher import cypher as cypher
 from .cypher import resolve as resolve
 from .cypher import run_cypher as run_cypher
+from .doctor import DoctorReport as DoctorReport
+from .doctor import doctor as doctor
 from .embedding import CallableProvider as CallableProvider
 from .embedding import DeterministicProvider as DeterministicProvider
 from .embedding import EmbeddingProvider as EmbeddingProvider
@@ -63,11 +65,17 @@ from .graph import grant_graph_read as grant_graph_read
 from .graph import graph_edge as graph_edge
 from .graph import registry_for as registry_for
 from .graph import revoke_graph_read as revoke_graph_read
+from .graph.fill import backfill_sql as graph_backfill_sql
 from .graph.query import degree_centrality as degree_centrality
 from .graph.query import pagerank as pagerank
 from .graph.query import shortest_path as shortest_path
 from .graph.query import suggest_connections as suggest_connections
 from .graph.query import walk as walk
+from .graph.sync import CheckReport as CheckReport
+from .graph.sync import SyncReport as SyncReport
+from .graph.sync import check_graph as check_graph
+from .graph.sync import repair_graph as repair_graph
+from .graph.sync import sync_graph as sync_graph
 from .info import server_versions as server_versions
 from .recommend import recommend as recommend
 from .recommend import related as related
@@ -95,12 +103,14 @@ __all__ = [
     "AGType",
     "AGTypeError",
     "CallableProvider",
+    "CheckReport",
     "ConfigurationError",
     "ConnectionSetup",
     "ConnectionSetupError",
     "CypherError",
     "DeterministicProvider",
     "Distance",
+    "DoctorReport",
     "Edge",
     "Embedding",
     "EmbeddingDeclarationError",
@@ -123,6 +133,7 @@ __all__ = [
     "SentenceTransformerProvider",
     "ServerError",
     "ServerUnavailableError",
+    "SyncReport",
     "TraversalError",
     "TriDBError",
     "TriDBPlugin",
@@ -131,9 +142,12 @@ __all__ = [
     "__version__",
     "apply_search_settings",
     "backfill",
+    "check_graph",
     "cypher",
     "degree_centrality",
+    "doctor",
     "grant_graph_read",
+    "graph_backfill_sql",
     "graph_edge",
     "hybrid_search",
     "install_embedding_sync",
@@ -144,6 +158,7 @@ __all__ = [
     "recommend",
     "registry_for",
     "related",
+    "repair_graph",
     "resolve",
     "revoke_graph_read",
     "run_cypher",
@@ -152,5 +167,6 @@ __all__ = [
     "shortest_path",
     "stale_rows",
     "suggest_connections",
+    "sync_graph",
     "walk",
 ]

@@ -1,9 +1,9 @@
 """The SQL that fills labels from the rows there are, as the triggers would have written them.
 
-Below :mod:`sqlalchemy_tridb.graph.schema` (whose ``create_all`` listener
+Below `sqlalchemy_tridb.graph.schema` (whose ``create_all`` listener
 fills labels made over tables that have rows) and below the batch runner
-:mod:`sqlalchemy_tridb.graph.sync`; migrations take the statements of one
-declaration from :func:`backfill_sql` / :func:`backfill_ddl`.
+`sqlalchemy_tridb.graph.sync`; migrations take the statements of one
+declaration from `backfill_sql()` / `backfill_ddl()`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The sync walks a table in key order and a label table in id order, in
 batches.  Bounds travel as text (so a resumed sync can store them), and come
 back into SQL cast to the column's type, which keeps the comparisons on the
 table's own indexes.  Going from a vertex id back to its row is the inverse of
-the vertex-id rule of :mod:`sqlalchemy_tridb.graph.identity`: a direct entry
+the vertex-id rule of `sqlalchemy_tridb.graph.identity`: a direct entry
 is the integer key itself; any other id is looked up in the graph's key map,
 whose key text is matched to the row by index, then compared exactly with the
 rule's own key text.
@@ -74,17 +74,17 @@ def row_tuple(cols: Sequence[Column[Any]], alias: str) -> str:
 
 
 def param(name: str) -> str:
-    """A bound parameter's place in the SQL text (see :func:`statement`)."""
+    """A bound parameter's place in the SQL text (see `statement()`)."""
     return f"\x00{name}\x00"
 
 
 def statement(sql: str) -> TextClause:
-    """*sql* as a ``text()`` construct: its colons literal, :func:`param` places bound."""
+    """*sql* as a ``text()`` construct: its colons literal, `param()` places bound."""
     return text(_PARAM.sub(r":\1", sql.replace(":", "\\:")))
 
 
 def bound_tuple(cols: Sequence[Column[Any]], names: Sequence[str]) -> str:
-    """The bound parameters *names* (texts) as a row value comparable with :func:`row_tuple`."""
+    """The bound parameters *names* (texts) as a row value comparable with `row_tuple()`."""
     parts = [
         from_text_sql(c, f"CAST({param(n)} AS pg_catalog.text)")
         for c, n in zip(cols, names, strict=True)

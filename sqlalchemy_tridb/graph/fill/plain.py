@@ -2,7 +2,7 @@
 
 ``backfill_sql(spec)`` is the list of statements that makes one declaration's
 label equal to its table's rows, without parameters, so Alembic can write it
-out in offline mode::
+out in offline mode:
 
     for ddl in backfill_ddl(spec):
         op.execute(ddl)
@@ -87,7 +87,7 @@ def backfill_sql(spec: NodeSpec | EdgeSpec) -> list[str]:
 
 
 class BackfillStatement(TextDDL):
-    """One statement of :func:`backfill_sql` as a construct (``op.execute()``, ``--sql``).
+    """One statement of `backfill_sql()` as a construct (``op.execute()``, ``--sql``).
 
     :param sql: the statement's text.
     """
@@ -101,7 +101,7 @@ class BackfillStatement(TextDDL):
 
 
 def backfill_ddl(spec: NodeSpec | EdgeSpec) -> list[BackfillStatement]:
-    """:func:`backfill_sql` as constructs, for ``op.execute()`` online and offline."""
+    """`backfill_sql()` as constructs, for ``op.execute()`` online and offline."""
     return [BackfillStatement(s) for s in backfill_sql(spec)]
 
 

@@ -3,11 +3,11 @@
 Every statement is set-based over a *rows* relation -- a batch of the table
 (``lo < key <= hi``) or the whole table (migrations, ``create_all``) -- and
 built from the rules the triggers use: vertex ids from
-:mod:`sqlalchemy_tridb.graph.identity` (``allocate_sql`` / ``vertex_id_sql``),
-edge rows and their allocations from :mod:`sqlalchemy_tridb.graph.triggers`
+`sqlalchemy_tridb.graph.identity` (``allocate_sql`` / ``vertex_id_sql``),
+edge rows and their allocations from `sqlalchemy_tridb.graph.triggers`
 (``edge_rows_sql`` / ``edge_allocations``), properties from
-:mod:`sqlalchemy_tridb.graph.properties`.  Run under the triggers' settings
-(:data:`~sqlalchemy_tridb.graph.triggers.FUNCTION_SETTINGS`), they write
+`sqlalchemy_tridb.graph.properties`.  Run under the triggers' settings
+(`FUNCTION_SETTINGS`), they write
 exactly what the triggers would have written.
 
 Label ids are SQL expressions: literals resolved per batch by the sync,
@@ -140,7 +140,7 @@ def write_vertices(node: NodeSpec, lt: str, rows: str, ids: LabelIds) -> list[st
 
 
 def write_association_edges(edge: EdgeSpec, lt: str, rows: str, ids: LabelIds) -> list[str]:
-    """As :func:`write_vertices`, for association edges (ids of their own)."""
+    """As `write_vertices()`, for association edges (ids of their own)."""
     new = edge_rows_sql(edge, "n", rows, ids.edge())
     upsert = (
         f"INSERT INTO {lt} AS v (id, start_id, end_id, properties)\n"
