@@ -45,6 +45,7 @@ from .exc import AGTypeError as AGTypeError
 from .exc import ConfigurationError as ConfigurationError
 from .exc import ConnectionSetupError as ConnectionSetupError
 from .exc import CypherError as CypherError
+from .exc import DatabaseExistsError as DatabaseExistsError
 from .exc import EmbeddingDeclarationError as EmbeddingDeclarationError
 from .exc import EmbeddingError as EmbeddingError
 from .exc import EmbeddingSyncWarning as EmbeddingSyncWarning
@@ -108,6 +109,7 @@ __all__ = [
     "ConnectionSetup",
     "ConnectionSetupError",
     "CypherError",
+    "DatabaseExistsError",
     "DeterministicProvider",
     "Distance",
     "DoctorReport",

@@ -32,6 +32,10 @@ class PortInUseError(ServerError):
     """The port the server was asked to listen on is taken by another program."""
 
 
+class DatabaseExistsError(ServerError):
+    """``create_database()`` was asked for a database that exists, without ``replace=True``."""
+
+
 class ConnectionSetupError(TriDBError):
     """A pooled connection could not be prepared (``LOAD 'age'``, search path, types)."""
 

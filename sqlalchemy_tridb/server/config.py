@@ -69,13 +69,21 @@ class ServerConfig:
     #: Extra ``postgresql.conf`` settings written at initdb time.
     settings: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # ``home=".tridb"`` (a str or any os.PathLike) is a Path from here on
+        for name in ("home", "cache_dir"):
+            value = getattr(self, name)
+            if not isinstance(value, Path):
+                object.__setattr__(self, name, Path(os.fspath(value)))
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> ServerConfig:
         """Build a config from ``TRIDB_*`` variables, then apply *overrides*.
 
         :param env: the variables to read (default ``os.environ``).
         :param overrides: field values that win over the variables (``None`` ones
-            are ignored).
+            are ignored); ``home`` and ``cache_dir`` may be a ``str`` or any
+            ``os.PathLike`` and become a ``Path``.
         """
         env = os.environ if env is None else env
         values: dict[str, object] = {}

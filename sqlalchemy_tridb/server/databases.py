@@ -17,20 +17,32 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from ..exc import ServerError
+from ..exc import DatabaseExistsError, ServerError
 from ..sql import quote_ident, validate_label
 from .resolve import resolve_database_url
 
 EXTENSIONS = ("vector", "age")
+_EXISTS = text("SELECT true FROM pg_catalog.pg_database WHERE datname = :name")
+_DUPLICATE_DATABASE = "42P04"
 
 
 def create_database(
-    server_url: str, name: str, *, extensions: Sequence[str] = EXTENSIONS, replace: bool = True
+    server_url: str, name: str, *, extensions: Sequence[str] = EXTENSIONS, replace: bool = False
 ) -> str:
     """Create database *name* on the server of *server_url*; return its URL.
 
     The extensions are created in it (so new connections get pgvector's
-    types).  ``replace`` drops an existing database of that name first.
+    types).  An existing database of that name is never dropped unless you
+    ask: like ``tridb db create NAME``, this raises `DatabaseExistsError`, and
+    ``replace=True`` (``tridb db create NAME --replace``) drops it, closing its
+    connections, and makes a new one.
+
+    :param server_url: a URL of the server (any database on it).
+    :param name: the database to create (validated as an identifier).
+    :param extensions: the extensions to create in it (``vector`` and ``age``).
+    :param replace: drop an existing database of that name first.
+    :raises DatabaseExistsError: *name* exists and *replace* is false.
+    :raises ServerError: the server refused to create it.
     """
     validate_label(name, what="database name")
     for ext in extensions:
@@ -41,13 +53,14 @@ def create_database(
         with admin.connect() as conn:
             if replace:
                 conn.execute(text(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)"))
+            elif conn.scalar(_EXISTS, {"name": name}):
+                raise _exists(name)
             try:
                 conn.execute(text(f"CREATE DATABASE {quote_ident(name)}"))
             except DBAPIError as err:
-                raise ServerError(
-                    f"cannot create database {name!r} ({err.orig}); pass replace=True "
-                    "(tridb db create --replace) to drop an existing one first"
-                ) from err
+                if getattr(err.orig, "sqlstate", None) == _DUPLICATE_DATABASE:
+                    raise _exists(name) from err  # made by someone else meanwhile
+                raise ServerError(f"cannot create database {name!r} ({err.orig})") from err
     finally:
         admin.dispose()
     target = url.set(database=name)
@@ -59,6 +72,13 @@ def create_database(
     finally:
         engine.dispose()
     return target.render_as_string(hide_password=False)
+
+
+def _exists(name: str) -> DatabaseExistsError:
+    return DatabaseExistsError(
+        f"database {name!r} exists; pass replace=True (tridb db create {name} --replace) "
+        "to drop it and everything in it, or choose another name"
+    )
 
 
 def drop_database(server_url: str, name: str) -> None:
@@ -87,11 +107,17 @@ def temporary_database(
     """A fresh database *name* with the extensions, as an engine with the tridb set-up.
 
     The server is *server_url*, else ``TRIDB_DATABASE_URL``, else the local
-    server (started if needed).  The database is dropped afterwards unless
-    *keep*.
+    server (started if needed).  The name belongs to this scratch database: a
+    database of that name left by a run that died is replaced, and the
+    database is dropped afterwards unless *keep*.
+
+    :param name: the database's name (validated as an identifier).
+    :param server_url: a URL of the server (any database on it).
+    :param extensions: the extensions to create in it.
+    :param keep: leave the database in place afterwards.
     """
     server = server_url or resolve_database_url()
-    url = create_database(server, name, extensions=extensions)
+    url = create_database(server, name, extensions=extensions, replace=True)
     engine = create_engine(url, plugins=["tridb"])
     try:
         yield engine

@@ -36,7 +36,7 @@ def test_create_replaces_and_drop_is_idempotent(tridb_server_url: str) -> None:
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE marker (x int)"))
     engine.dispose()
-    create_database(tridb_server_url, "tridb_tmp_probe2", extensions=[])  # replaced: empty
+    create_database(tridb_server_url, "tridb_tmp_probe2", extensions=[], replace=True)  # empty
     engine = create_engine(url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT to_regclass('marker')")).scalar_one() is None
