@@ -64,15 +64,17 @@ def add_filters(
     into ``AutogenContext._name_filters`` / ``_object_filters`` when it builds
     the context, before any comparator runs; a plugin's ``autogenerate``-level
     comparator (the only place a plugin can act, and the only time it knows the
-    database's graph schemas) can add filters only by appending to those lists.
-    ``run_name_filters`` / ``run_object_filters`` then run them with the user's.
+    database's graph schemas) can add filters only by editing those lists.
+    ``run_name_filters`` / ``run_object_filters`` run them in order and stop at
+    the first ``False``: these go first, so the user's filters never see what
+    they hide.
 
     :param autogen_context: the run's context.
     :param name_filter: called as ``include_name(name, type_, parent_names)``.
     :param object_filter: called as ``include_object(obj, name, type_, reflected, compare_to)``.
     """
-    autogen_context._name_filters.append(name_filter)
-    autogen_context._object_filters.append(object_filter)
+    autogen_context._name_filters.insert(0, name_filter)
+    autogen_context._object_filters.insert(0, object_filter)
 
 
 def all_registries() -> list[registry]:

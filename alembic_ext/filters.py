@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import InvalidRequestError
+
 #: Key in ``parent_names`` marking a graph (type "schema") or label (type "table")
 #: that tridb's comparators run through the user's ``include_name`` filter.
 GRAPH_OBJECT = "tridb_graph_object"
@@ -25,6 +27,14 @@ def _is_age(name: str | None, schema: str | None, graph_schemas: frozenset[str])
     if schema in INTERNAL_SCHEMAS or schema in graph_schemas:
         return True
     return name in INTERNAL_SCHEMAS or name in INTERNAL_TABLES
+
+
+def _table_of(obj: Any) -> Any:
+    """The table *obj* belongs to, or ``None`` (an unbound ``CheckConstraint``'s raises)."""
+    try:
+        return getattr(obj, "table", None)
+    except InvalidRequestError:  # Constraint.table before the constraint is attached
+        return None
 
 
 def include_name(
@@ -71,7 +81,7 @@ def include_object(
     :param compare_to: the item it is compared with, if any.
     :param graph_schemas: the schemas of the database's graphs.
     """
-    table = getattr(obj, "table", None)
+    table = _table_of(obj)
     schema = getattr(obj, "schema", None) or getattr(table, "schema", None)
     table_name = name if type_ == "table" else getattr(table, "name", None)
     return not _is_age(table_name, schema, graph_schemas)

@@ -55,7 +55,10 @@ def age_installed(conn: Connection) -> bool:
 
     :param conn: a connection to the database.
     """
-    return conn.scalar(text("SELECT to_regclass('ag_catalog.ag_graph') IS NOT NULL")) is True
+    return (
+        conn.scalar(text("SELECT pg_catalog.to_regclass('ag_catalog.ag_graph') IS NOT NULL"))
+        is True
+    )
 
 
 def graphs(conn: Connection) -> set[str]:

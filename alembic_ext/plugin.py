@@ -15,9 +15,12 @@ Without the entry point (an older install, a vendored copy), call
 
 Levels used:
 
-``autogenerate`` (first)
-    hides AGE's schemas and tables from this run and renders pgvector types
-    with their import (chained in front of the user's hooks);
+``autogenerate`` (first, PostgreSQL only)
+    decides whether the plugin acts in this run (`alembic_ext.scope`: an
+    extension in the database or needed by the models); if it does, hides
+    AGE's schemas and tables and renders pgvector types with their import, in
+    front of the user's hooks.  Every comparator below returns at once when
+    the plugin does not act;
 ``schema`` (last, after Alembic's tables)
     graphs and labels, then sync triggers, then extensions -- each placing its
     operations where dependencies need them;
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.metadata
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -56,15 +60,25 @@ PLUGIN_NAME = "tridb"
 
 
 def prepare(autogen_context: AutogenContext, upgrade_ops: UpgradeOps) -> PriorityDispatchResult:
-    """Autogenerate-level: install this run's filters and type renderer.
+    """Autogenerate-level: decide whether the plugin acts; if so, install its filters.
+
+    It acts on PostgreSQL only, and only when the database has ``vector`` or
+    ``age`` or the models need one (`alembic_ext.scope`); otherwise the run is
+    left exactly as Alembic makes it.  Its filters go *in front of* the user's
+    ``include_name`` / ``include_object``, so those never see AGE's internals;
+    pgvector's type renderer goes in front of the user's ``render_item``.
 
     :param autogen_context: the run's context.
     :param upgrade_ops: the upgrade's operations (untouched).
     """
-    # lazy, as every import in this module's functions: see the module's
-    # docstring (pgvector's types too: only an autogenerate run reflects them)
-    import pgvector.sqlalchemy  # noqa: F401  (vector columns reflect as their real types)
+    # lazy, as every import in this module's functions: see the module's docstring
     from alembic.util import PriorityDispatchResult
+
+    from .scope import decide
+
+    if not decide(autogen_context):
+        return PriorityDispatchResult.CONTINUE
+    import pgvector.sqlalchemy  # noqa: F401  (vector columns reflect as their real types)
 
     from . import operations  # noqa: F401  (renderers)
     from ._compat import add_filters
@@ -90,8 +104,13 @@ def compare_graphs(
     :param upgrade_ops: the upgrade's operations.
     :param schemas: the schemas compared (``None``: the default one).
     """
-    from .compare.graphs import compare_graphs as compare
+    from alembic.util import PriorityDispatchResult
 
+    from .compare.graphs import compare_graphs as compare
+    from .scope import active
+
+    if not active(autogen_context):
+        return PriorityDispatchResult.CONTINUE
     return compare(autogen_context, upgrade_ops, schemas)
 
 
@@ -104,8 +123,13 @@ def compare_syncs(
     :param upgrade_ops: the upgrade's operations.
     :param schemas: the schemas compared (``None``: the default one).
     """
-    from .compare.sync import compare_syncs as compare
+    from alembic.util import PriorityDispatchResult
 
+    from .compare.sync import compare_syncs as compare
+    from .scope import active
+
+    if not active(autogen_context):
+        return PriorityDispatchResult.CONTINUE
     return compare(autogen_context, upgrade_ops, schemas)
 
 
@@ -118,8 +142,13 @@ def compare_extensions(
     :param upgrade_ops: the upgrade's operations.
     :param schemas: the schemas compared (``None``: the default one).
     """
-    from .compare.extensions import compare_extensions as compare
+    from alembic.util import PriorityDispatchResult
 
+    from .compare.extensions import compare_extensions as compare
+    from .scope import active
+
+    if not active(autogen_context):
+        return PriorityDispatchResult.CONTINUE
     return compare(autogen_context, upgrade_ops, schemas)
 
 
@@ -140,8 +169,13 @@ def compare_vector_table(
     :param conn_table: the table as reflected (``None``: a new table).
     :param metadata_table: the table in the models (``None``: a dropped table).
     """
-    from .compare.vector import compare_vector_table as compare
+    from alembic.util import PriorityDispatchResult
 
+    from .compare.vector import compare_vector_table as compare
+    from .scope import active
+
+    if not active(autogen_context):
+        return PriorityDispatchResult.CONTINUE
     return compare(autogen_context, modify_ops, schema, tname, conn_table, metadata_table)
 
 
@@ -154,7 +188,9 @@ def setup(plugin: Plugin) -> None:
 
     from . import operations  # noqa: F401  (op.create_graph & co., for the migration files)
 
-    plugin.add_autogenerate_comparator(prepare, "autogenerate", priority=DispatchPriority.FIRST)
+    plugin.add_autogenerate_comparator(
+        prepare, "autogenerate", qualifier="postgresql", priority=DispatchPriority.FIRST
+    )
     for fn, element in (
         (compare_graphs, "graphs"),
         (compare_syncs, "graph_syncs"),
@@ -172,25 +208,43 @@ def setup(plugin: Plugin) -> None:
     )
 
 
+def _entry_point_installed(name: str) -> bool:
+    """Whether this module is published as Alembic plugin *name* (Alembic set it up at import)."""
+    return any(
+        ep.value == __name__
+        for ep in importlib.metadata.entry_points(group="alembic.plugins", name=name)
+    )
+
+
 def register(name: str = PLUGIN_NAME) -> None:
     """Register the plugin by hand (the entry point does it when installed); idempotent.
 
+    With the entry point installed (the package is), Alembic registered the
+    plugin when it was imported, and this does nothing: in particular it does
+    not make Alembic log ``setup plugin tridb`` again.
+
     :param name: the plugin's name in ``autogenerate_plugins``.
     """
+    from . import operations  # noqa: F401
+
+    if name == PLUGIN_NAME and _entry_point_installed(name):
+        return
     from alembic.runtime.plugins import Plugin
 
-    # ValueError: already registered (by the entry point, or an earlier call)
+    # ValueError: already registered (by an earlier call)
     with contextlib.suppress(ValueError):
         Plugin.setup_plugin_from_module(sys.modules[__name__], name)
-    from . import operations  # noqa: F401
 
 
 def configure_options(**user: Any) -> dict[str, Any]:
     """``context.configure()`` keywords enabling the plugin, merged with the user's.
 
-    Registers the plugin if needed, adds ``"tridb"`` to ``autogenerate_plugins``
-    and chains `alembic_ext.include_name()` / ``include_object`` and the
-    pgvector ``render_item`` with any the user passes.
+    Registers the plugin if needed and adds ``"tridb"`` to
+    ``autogenerate_plugins``.  Everything else (AGE's internals hidden in front
+    of the user's ``include_name`` / ``include_object``, pgvector's types
+    rendered in front of the user's ``render_item``) the plugin does itself, in
+    each autogenerate run where it acts (`prepare()`): on PostgreSQL, with an
+    extension in use.  The user's keywords are returned unchanged otherwise.
 
     :param user: the user's ``context.configure()`` keywords.
     """
@@ -200,17 +254,4 @@ def configure_options(**user: Any) -> dict[str, Any]:
     if PLUGIN_NAME not in plugins:
         plugins.append(PLUGIN_NAME)
     opts["autogenerate_plugins"] = plugins
-    opts["render_item"] = chain_render_item(opts.get("render_item"))
-    user_name, user_object = opts.get("include_name"), opts.get("include_object")
-
-    def name_filter(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
-        ok = include_name(name, type_, parent_names)
-        return ok and (user_name is None or bool(user_name(name, type_, parent_names)))
-
-    def object_filter(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
-        ok = include_object(obj, name, type_, reflected, other)
-        return ok and (user_object is None or bool(user_object(obj, name, type_, reflected, other)))
-
-    opts["include_name"] = name_filter
-    opts["include_object"] = object_filter
     return opts

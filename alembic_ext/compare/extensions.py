@@ -1,8 +1,10 @@
 """``CREATE EXTENSION`` for ``vector`` and ``age`` when the models need them.
 
-Creations go first in the upgrade; drops (when no model needs an extension
-any more) go last.  Set ``tridb_drop_extensions=False`` in ``configure()`` to
-never drop them.
+Creations go first in the upgrade.  An extension no model needs is never
+dropped by default: the database may have it for another application, a
+tool, or an older migration of this one.  ``tridb_drop_extensions=True`` in
+``configure()`` proposes the drop (last in the upgrade), with a comment saying
+what it destroys.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from alembic.util import PriorityDispatchResult
 from ..declared import metadatas, needed_extensions
 from ..inspect import extensions
 from ..operations import CreateExtensionOp, DropExtensionOp
+from ..scope import MANAGED
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
@@ -21,8 +24,11 @@ if TYPE_CHECKING:
 
 __all__ = ["MANAGED", "compare_extensions"]
 
-#: The extensions this package manages, in creation order.
-MANAGED = ("vector", "age")
+#: What dropping each extension destroys (the rendered op says it).
+DESTROYS = {
+    "vector": "every vector, halfvec and sparsevec column and index that is left",
+    "age": "AGE's catalog and every graph left, with all their vertices and edges",
+}
 
 
 def compare_extensions(
@@ -40,8 +46,13 @@ def compare_extensions(
     present = extensions(conn)
     creates = [CreateExtensionOp(n) for n in MANAGED if n in needed and n not in present]
     upgrade_ops.ops[0:0] = creates
-    if autogen_context.opts.get("tridb_drop_extensions", True):
+    if autogen_context.opts.get("tridb_drop_extensions", False):
         for name in reversed(MANAGED):
             if name in present and name not in needed:
-                upgrade_ops.ops.append(DropExtensionOp(name))
+                drop = DropExtensionOp(name)
+                drop.note = (
+                    f"tridb_drop_extensions=True: no model needs {name!r}; dropping it "
+                    f"destroys {DESTROYS[name]}."
+                )
+                upgrade_ops.ops.append(drop)
     return PriorityDispatchResult.CONTINUE

@@ -1,9 +1,10 @@
 """AGE graphs and their vertex and edge labels (``ag_catalog.ag_graph`` / ``ag_label``).
 
-New graphs and labels come after the tables in the upgrade; labels and graphs
-no model declares any more are dropped (labels first).  Set
-``tridb_drop_graphs=False`` in ``configure()`` to keep graphs not declared by
-these models (for example another application's).
+New graphs and labels come after the tables in the upgrade.  Graphs and
+labels no model declares are never dropped by default: they may be another
+application's, a tool's, or made by hand.  ``tridb_drop_graphs=True`` in
+``configure()`` proposes their drops (labels first), each with a comment saying
+what it destroys.
 """
 
 from __future__ import annotations
@@ -50,15 +51,25 @@ def compare_graphs(
     want_labels = [x for x in declared_labels(mds) if label_ok(x[0], x[1])]
     have_graphs = {g for g in graphs(conn) if graph_ok(g)}
     have_labels = {x for x in graph_labels(conn) if label_ok(x[0], x[1])}
-    keep_others = not autogen_context.opts.get("tridb_drop_graphs", True)
+    drop_others = bool(autogen_context.opts.get("tridb_drop_graphs", False))
 
     out: list[MigrateOperation] = []
-    for g, lbl, kind in sorted(have_labels - set(want_labels)):
-        if keep_others and g not in want_graphs:
-            continue
-        out.append(label_op(g, lbl, kind, drop=True))  # type: ignore[arg-type]
-    if not keep_others:
-        out += [DropGraphOp(g) for g in sorted(have_graphs - set(want_graphs))]
+    if drop_others:
+        for g, lbl, kind in sorted(have_labels - set(want_labels)):
+            drop: Any = label_op(g, lbl, kind, drop=True)  # type: ignore[arg-type]
+            what = "vertices" if kind == "v" else "edges"
+            drop.note = (
+                f"tridb_drop_graphs=True: no model declares label {lbl!r} of graph {g!r}; "
+                f"dropping it destroys its table and all its {what}."
+            )
+            out.append(drop)
+        for g in sorted(have_graphs - set(want_graphs)):
+            graph_drop = DropGraphOp(g)
+            graph_drop.note = (
+                f"tridb_drop_graphs=True: no model declares graph {g!r}; dropping it "
+                "destroys its schema, every label and all its vertices and edges."
+            )
+            out.append(graph_drop)
     out += [CreateGraphOp(g) for g in want_graphs if g not in have_graphs]
     for g, lbl, kind in want_labels:
         if (g, lbl, kind) not in have_labels:

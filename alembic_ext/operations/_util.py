@@ -105,3 +105,18 @@ def call(autogen_context: AutogenContext, name: str, *args: Any, **kwargs: Any) 
     """
     parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items() if v is not None]
     return f"{prefix(autogen_context)}{name}({', '.join(parts)})"
+
+
+def with_note(op: Any, rendered: str) -> str | list[str]:
+    """*rendered*, after the op's ``note`` as comment lines if it has one.
+
+    Drops of what no model declares (only proposed when the user opted in)
+    carry a note saying what they destroy.
+
+    :param op: the operation.
+    :param rendered: its rendered call.
+    """
+    note: str | None = getattr(op, "note", None)
+    if not note:
+        return rendered
+    return [f"# {line}" for line in note.splitlines()] + [rendered]

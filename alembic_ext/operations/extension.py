@@ -10,7 +10,7 @@ from alembic.operations import MigrateOperation, Operations
 from sqlalchemy_tridb.sql import quote_ident
 from sqlalchemy_tridb.sql.ddl import CreateExtension, DropExtension, TextDDL
 
-from ._util import call, run
+from ._util import call, run, with_note
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
@@ -74,6 +74,9 @@ class DropExtensionOp(MigrateOperation):
     :param name: the extension.
     """
 
+    #: comment lines rendered above the call (what an opted-in drop destroys)
+    note: str | None = None
+
     def __init__(self, name: str) -> None:
         self.name = name
 
@@ -115,5 +118,5 @@ def _render_create(autogen_context: AutogenContext, op: CreateExtensionOp) -> st
 
 
 @renderers.dispatch_for(DropExtensionOp)
-def _render_drop(autogen_context: AutogenContext, op: DropExtensionOp) -> str:
-    return call(autogen_context, "drop_extension", op.name)
+def _render_drop(autogen_context: AutogenContext, op: DropExtensionOp) -> str | list[str]:
+    return with_note(op, call(autogen_context, "drop_extension", op.name))

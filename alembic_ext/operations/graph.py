@@ -12,7 +12,7 @@ from alembic.operations import MigrateOperation, Operations
 
 from sqlalchemy_tridb.graph import CreateGraph, DropGraph
 
-from ._util import call, run
+from ._util import call, run, with_note
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
@@ -55,6 +55,9 @@ class DropGraphOp(MigrateOperation):
     :param name: the graph.
     """
 
+    #: comment lines rendered above the call (what an opted-in drop destroys)
+    note: str | None = None
+
     def __init__(self, name: str) -> None:
         self.name = name
 
@@ -92,5 +95,5 @@ def _render_create(autogen_context: AutogenContext, op: CreateGraphOp) -> str:
 
 
 @renderers.dispatch_for(DropGraphOp)
-def _render_drop(autogen_context: AutogenContext, op: DropGraphOp) -> str:
-    return call(autogen_context, "drop_graph", op.name)
+def _render_drop(autogen_context: AutogenContext, op: DropGraphOp) -> str | list[str]:
+    return with_note(op, call(autogen_context, "drop_graph", op.name))

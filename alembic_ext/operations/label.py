@@ -13,7 +13,7 @@ from alembic.operations import MigrateOperation, Operations
 
 from sqlalchemy_tridb.graph import CreateLabel, DropLabel
 
-from ._util import call, run
+from ._util import call, run, with_note
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
@@ -51,6 +51,9 @@ class DropLabelOp(MigrateOperation):
     :param label: the label.
     :param kind: ``"v"`` (vertex) or ``"e"`` (edge).
     """
+
+    #: comment lines rendered above the call (what an opted-in drop destroys)
+    note: str | None = None
 
     def __init__(self, graph: str, label: str, kind: Kind) -> None:
         self.graph, self.label, self.kind = graph, label, kind
@@ -183,9 +186,9 @@ for _dcls in (DropVertexLabelOp, DropEdgeLabelOp, DropLabelOp):
     Operations.implementation_for(_dcls)(_drop_impl)
 
 
-def _render(autogen_context: AutogenContext, op: CreateLabelOp | DropLabelOp) -> str:
+def _render(autogen_context: AutogenContext, op: CreateLabelOp | DropLabelOp) -> str | list[str]:
     verb = "create" if isinstance(op, CreateLabelOp) else "drop"
-    return call(autogen_context, f"{verb}_{_NAMES[op.kind]}", op.graph, op.label)
+    return with_note(op, call(autogen_context, f"{verb}_{_NAMES[op.kind]}", op.graph, op.label))
 
 
 for _rcls in (CreateLabelOp, CreateVertexLabelOp, CreateEdgeLabelOp):

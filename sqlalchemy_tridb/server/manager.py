@@ -23,6 +23,10 @@ from .config import DEFAULT_PORT, ServerConfig
 
 _STATE = "server.json"
 _INITIALISED = "tridb.initialised"
+#: The line that starts the settings this package adds to ``postgresql.conf``.
+_MARK = "# added by sqlalchemy-tridb"
+#: What data directories made before AGE stopped being preloaded carry in that block.
+_OLD_PRELOAD = "shared_preload_libraries = 'age'"
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,7 @@ class LocalServer:
             if not state.get("initialised") or not self._data_ok(backend):
                 state = self._initdb(backend)
             if not self._is_running(backend):
+                self._stop_preloading_age(backend)
                 state["port"] = self._pick_port(state)
                 self._write_state(state)
                 self._pg_ctl_start(backend, state["port"], timeout)
@@ -231,12 +236,11 @@ class LocalServer:
             "listen_addresses": "'127.0.0.1'",
             "unix_socket_directories": f"'{backend.socket_dir}'",
             "dynamic_shared_memory_type": "mmap",
-            "shared_preload_libraries": "'age'",
             **self.config.settings,
         }
         conf = backend.host_path(backend.data_dir) / "postgresql.conf"
         with conf.open("a") as fh:
-            fh.write("\n# added by sqlalchemy-tridb\n")
+            fh.write(f"\n{_MARK}\n")
             for key, value in settings.items():
                 fh.write(f"{key} = {value}\n")
         backend.host_path(backend.data_dir).joinpath(_INITIALISED).write_text("ok\n")
@@ -250,6 +254,25 @@ class LocalServer:
         }
         self._write_state(state)
         return state
+
+    def _stop_preloading_age(self, backend: Backend) -> None:
+        """Take ``shared_preload_libraries = 'age'`` out of a data directory made before.
+
+        Preloaded, AGE's hooks run in every database of the server, and in one
+        without the ``age`` extension they make ``DROP TABLE`` fail (``schema
+        "ag_catalog" does not exist``).  The connection set-up loads AGE in the
+        sessions of databases that have it, so nothing needs the preload.  A
+        ``shared_preload_libraries`` asked for in the config's settings stays.
+        """
+        if "shared_preload_libraries" in self.config.settings:
+            return
+        conf = backend.host_path(backend.data_dir) / "postgresql.conf"
+        text = conf.read_text()
+        head, mark, block = text.partition(f"\n{_MARK}\n")
+        if not mark or _OLD_PRELOAD not in block.splitlines():
+            return
+        kept = [line for line in block.splitlines() if line != _OLD_PRELOAD]
+        conf.write_text(head + mark + "".join(f"{line}\n" for line in kept))
 
     def _pg_ctl_start(self, backend: Backend, port: int, timeout: float) -> None:
         try:

@@ -88,11 +88,19 @@ def test_two_versions_round_trip(tmp_path: Path, empty_db_url: str) -> None:
 
         # -- version 2: new embedding column, changed index, new label, removed model
         cfg.attributes["target_metadata"] = models_v2.Base.metadata
+        v2_kept = _body(_revision(cfg, "0002"), "upgrade")  # the default: no label dropped
+        assert "drop_edge_label" not in v2_kept and "op.drop_table('follows')" in v2_kept
+        next(Path(cfg.get_main_option("script_location") or "").glob("versions/0002_*")).unlink()
+        cfg.attributes["configure"] = {"tridb_drop_graphs": True}  # opted in
         v2 = _revision(cfg, "0002")
         up = _body(v2, "upgrade")
         assert "op.drop_graph_sync('follows'" in up
         assert up.index("op.drop_graph_sync('follows'") < up.index("op.drop_table('follows')")
-        assert "op.drop_edge_label('atlas', 'FOLLOWS')" in up
+        assert (
+            "# tridb_drop_graphs=True: no model declares label 'FOLLOWS' of graph 'atlas'; "
+            "dropping it destroys its table and all its edges.\n"
+            "    op.drop_edge_label('atlas', 'FOLLOWS')" in up
+        )
         assert "op.create_vertex_label('atlas', 'Tag')" in up
         assert "op.create_graph_sync('tag'" in up
         assert "postgresql_with={'m': 32, 'ef_construction': 64}" in up

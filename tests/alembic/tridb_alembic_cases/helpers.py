@@ -22,7 +22,8 @@ ENV_PY_PATCHES = [
         "            connection=connection, target_metadata=target_metadata\n"
         "        )",
         "        context.configure(\n            **configure_options(\n"
-        "                connection=connection, target_metadata=target_metadata\n"
+        "                connection=connection, target_metadata=target_metadata,\n"
+        '                **config.attributes.get("configure", {}),\n'
         "            )\n        )",
     ),
 ]
