@@ -28,7 +28,15 @@ MAX_INDEX_DIMENSIONS = {"vector": 2000, "halfvec": 4000}
 
 @dataclass(frozen=True)
 class HNSW:
-    """An HNSW index (``m`` links per node, ``ef_construction`` build candidates)."""
+    """An HNSW index (``m`` links per node, ``ef_construction`` build candidates).
+
+    :param m: the most connections per node in a layer (pgvector's ``m``,
+        2 to 100); more gives better recall and a larger, slower-to-build index.
+    :param ef_construction: the size of the candidate list while building
+        (4 to 1,000, at least ``2 * m``); more gives better recall and a slower build.
+    :param name: the index's name; by default ``ix_<table>_<column>_hnsw``, cut
+        to PostgreSQL's 63 characters.
+    """
 
     m: int = 16
     ef_construction: int = 64
@@ -42,7 +50,14 @@ class HNSW:
 
 @dataclass(frozen=True)
 class IVFFlat:
-    """An IVFFlat index with ``lists`` clusters (build it after loading data)."""
+    """An IVFFlat index with ``lists`` clusters (build it after loading data).
+
+    :param lists: the number of clusters (1 to 32,768); pgvector suggests
+        rows / 1,000 up to a million rows, and the square root of the row count above.
+        Queries search ``probes`` of them (`SearchSettings`).
+    :param name: the index's name; by default ``ix_<table>_<column>_ivfflat``, cut
+        to PostgreSQL's 63 characters.
+    """
 
     lists: int = 100
     name: str | None = None
