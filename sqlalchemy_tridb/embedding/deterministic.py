@@ -34,7 +34,17 @@ def _bucket(gram: str, dimension: int) -> tuple[int, float]:
 
 @dataclass(frozen=True)
 class DeterministicProvider:
-    """Hashed character n-grams (``ngram_range``), lower-cased, word-padded."""
+    """Hashed character n-grams (``ngram_range``), lower-cased, word-padded.
+
+    :param dimension: the vector length; each n-gram adds +1 or -1 to one of
+        that many buckets (chosen by a BLAKE2b hash, the same in every process).
+    :param ngram_range: the shortest and longest n-gram, in characters, of
+        each word padded with a space on both sides (inclusive).
+    :param name: the provider's name, in messages and the registry.
+    :param batch_size: the most texts one ``embed`` call receives (``None``:
+        all the texts of a flush or statement in one call); a column's own
+        ``Embedding(batch_size=...)`` takes precedence.
+    """
 
     dimension: int = 256
     ngram_range: tuple[int, int] = (3, 4)
@@ -51,7 +61,10 @@ class DeterministicProvider:
         return grams
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """Embed *texts*; an empty text gives the zero vector."""
+        """Embed *texts* as unit vectors; an empty text gives the zero vector.
+
+        :param texts: the texts; the same text always gives the same vector.
+        """
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for gram in self._grams(text):

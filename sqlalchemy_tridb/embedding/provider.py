@@ -45,7 +45,13 @@ class EmbeddingProvider(Protocol):
         ...
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """Embed *texts* into an array of shape ``(len(texts), dimension)``."""
+        """Embed *texts* into an array of shape ``(len(texts), dimension)``.
+
+        :param texts: the texts of one batch, in order; row ``i`` of the result
+            is the vector of ``texts[i]``.  The library passes each distinct
+            text once and no more than ``batch_size`` of them, when the provider
+            has that attribute.
+        """
         ...
 
 
@@ -85,6 +91,15 @@ class CallableProvider:
     >>> p = CallableProvider(lambda ts: [[1.0, 0.0]] * len(ts), name="const", dimension=2)
     >>> p.embed(["a", "b"]).shape
     (2, 2)
+
+    :param fn: called with a list of texts; returns one vector per text,
+        anything ``numpy.asarray`` turns into a ``(len(texts), dimension)``
+        array of numbers (checked on every call, `ProviderError` otherwise).
+    :param name: the provider's name, in messages and the registry.
+    :param dimension: the length of every vector *fn* returns.
+    :param batch_size: the most texts one ``embed`` call receives (``None``:
+        all the texts of a flush or statement in one call); a column's own
+        ``Embedding(batch_size=...)`` takes precedence.
     """
 
     fn: Callable[[Sequence[str]], Any]
@@ -93,7 +108,12 @@ class CallableProvider:
     batch_size: int | None = None
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """Call the wrapped function with *texts* and check its result."""
+        """Call the wrapped function with *texts* and check its result.
+
+        :param texts: the texts to embed; *fn* gets them as a list.
+        :raises ProviderError: when the result is no array of numbers, has
+            another shape than ``(len(texts), dimension)`` or holds NaN or Inf.
+        """
         return as_vectors(
             self.fn(list(texts)), count=len(texts), dimension=self.dimension, what=self.name
         )

