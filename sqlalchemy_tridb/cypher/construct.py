@@ -64,6 +64,10 @@ def dollar_quote(text: str, *, tag: str = "tridb") -> str:
 
     The tag is ``$tridb$``, else ``$tridb1$``, ``$tridb2$``...: the first one whose
     first occurrence in ``text + tag`` is the closing tag itself.
+
+    :param text: the text to quote; it cannot hold NUL (`CypherError`).
+    :param tag: the tag's stem, an identifier-like word (``tag`` gives
+        ``$tag$``, then ``$tag1$``...).
     """
     if "\x00" in text:
         raise CypherError("Cypher text cannot hold NUL (\\x00); remove it from the query")
@@ -145,6 +149,21 @@ def cypher(
     the same number); ``name`` is the alias (anonymous by default).  ``params``
     is a mapping read in Cypher as ``$key``, or a ``bindparam()`` whose value
     (a mapping) is given at execution.
+
+    :param graph: the AGE graph's name, validated and rendered as a SQL constant.
+    :param query: the Cypher text, non-empty, without NUL; it is
+        dollar-quoted into the statement, so it must not hold values: pass
+        them in *params*.
+    :param params: the query's parameters, read as ``$name``: a mapping of
+        ``str`` keys to values `dumps()` encodes (encoded now, so a bad value
+        raises `AGTypeError` here), or a ``bindparam("key")`` whose mapping is
+        given at execution; ``None`` for none.
+    :param columns: one entry per ``RETURN`` value, in order: a name (an
+        ``agtype`` column decoded by `AGType`), a ``(name, type)`` pair (AGE
+        converts the value to that SQL type) or a ``column()``; a query
+        without ``RETURN`` still needs one (the default ``("result",)``).
+    :param name: the alias in SQL (a valid label); anonymous by default.
+    :raises CypherError: for an empty query, NUL in it, or bad columns or parameters.
     """
     if isinstance(columns, str) or not columns:
         raise CypherError(

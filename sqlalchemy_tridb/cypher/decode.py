@@ -28,6 +28,10 @@ def loads(text: str) -> Any:
     Integers become ``int``, floats (``NaN`` and ``±Infinity`` too) ``float``,
     ``::numeric`` values ``Decimal``, and ``::vertex`` / ``::edge`` / ``::path``
     values `Vertex` / `Edge` / `Path`.
+
+    :param text: one agtype value's text, e.g. a row's column from
+        ``ag_catalog.cypher()`` read as text.
+    :raises AGTypeError: for text that is not one well-formed agtype value.
     """
     if not isinstance(text, str):
         raise AGTypeError(f"agtype text must be str, got {type(text).__name__}")

@@ -26,6 +26,11 @@ def dumps(value: Any) -> str:
     Strings are JSON-escaped (so ``$$``, quotes, backslashes and Cypher text are
     inert data); a string holding NUL (code point 0) or a lone surrogate is refused,
     since PostgreSQL text cannot hold it.
+
+    :param value: ``None``, ``bool``, ``int`` (64-bit), ``float``, ``str``,
+        ``Decimal`` (a ``::numeric``), dates and times and UUIDs (as their
+        ISO / canonical text), an ``Enum`` (its value), `Vertex`, `Edge`,
+        `Path`, and mappings with ``str`` keys and lists or tuples of these.
     """
     out: list[str] = []
     try:

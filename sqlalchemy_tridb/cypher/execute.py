@@ -57,6 +57,16 @@ def run_cypher(
     reads them as ``$name``.  ``columns`` names the ``RETURN`` values in order
     (one column called ``result`` by default); a parameter called ``columns``
     must go in the mapping.  The statement runs in *bind*'s current transaction.
+
+    :param bind: the session or connection to run it on.
+    :param graph: the AGE graph's name.
+    :param query: the Cypher text; values go in *params* or *kwparams*.
+    :param params: parameters as a mapping (positional only), read as ``$key``.
+    :param columns: one entry per ``RETURN`` value, as for `cypher()`: a name,
+        a ``(name, type)`` pair or a ``column()``.
+    :param kwparams: more parameters as keywords; they win over *params*.
+    :raises CypherError: when the query returns another number of values than
+        *columns* names (the transaction must then be rolled back).
     """
     values = {**(params or {}), **kwparams}
     from_ = cypher(graph, query, values, columns=columns)
@@ -84,6 +94,14 @@ def resolve(
     the vertex id, which the graph mirror derives from it), converted to the
     column's Python type where agtype stored it as text (UUID, dates) and
     looked up with `Session.get()` (identity map first).
+
+    :param session: the session whose identity map and connection are used.
+    :param vertex: a `Vertex` returned by Cypher (``RETURN n``, not one of its
+        properties).
+    :param classes: vertex label -> mapped class, or the ``MetaData`` whose
+        graph registry knows the labels of its ``GraphNode`` models.
+    :raises VertexResolutionError: for a value that is no vertex, a label
+        with no class, an unmapped class, or a vertex that lacks the key.
     """
     if isinstance(classes, MetaData):
         labels: Mapping[str, type[Any]] = registry_for(classes).classes_by_label()

@@ -13,7 +13,13 @@ __all__ = ["Edge", "Path", "Vertex"]
 
 @dataclass(frozen=True)
 class Vertex:
-    """A vertex as AGE returns it: graph id, label and property map."""
+    """A vertex as AGE returns it: graph id, label and property map.
+
+    :param id: the vertex's graph id (AGE's ``graphid``: the label's id in
+        the high 16 bits, the entry in the low 48).
+    :param label: the vertex label.
+    :param properties: the vertex's properties (not part of its hash).
+    """
 
     id: int
     label: str
@@ -22,7 +28,14 @@ class Vertex:
 
 @dataclass(frozen=True)
 class Edge:
-    """An edge as AGE returns it: graph id, label, end-point ids and property map."""
+    """An edge as AGE returns it: graph id, label, end-point ids and property map.
+
+    :param id: the edge's graph id.
+    :param label: the edge label (the relationship type).
+    :param start_id: the graph id of the vertex the edge leaves.
+    :param end_id: the graph id of the vertex the edge enters.
+    :param properties: the edge's properties (not part of its hash).
+    """
 
     id: int
     label: str
@@ -33,7 +46,12 @@ class Edge:
 
 @dataclass(frozen=True)
 class Path:
-    """A path: ``edges[i]`` joins ``vertices[i]`` and ``vertices[i + 1]``."""
+    """A path: ``edges[i]`` joins ``vertices[i]`` and ``vertices[i + 1]``.
+
+    :param vertices: the vertices in path order, one more than *edges*
+        (else `AGTypeError`).
+    :param edges: the edges in path order (none for a one-vertex path).
+    """
 
     vertices: tuple[Vertex, ...]
     edges: tuple[Edge, ...] = ()

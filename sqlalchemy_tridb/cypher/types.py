@@ -36,11 +36,17 @@ class AGType(UserDefinedType[Any]):
     cache_ok = True
 
     def get_col_spec(self, **kw: Any) -> str:
-        """The type's name in DDL and casts (the compiler's *kw* are not used)."""
+        """The type's name in DDL and casts.
+
+        :param kw: the compiler's options (not used).
+        """
         return "ag_catalog.agtype"
 
     def bind_processor(self, dialect: Dialect) -> Callable[[Any], str | None]:
-        """Encode Python values as agtype text (``None`` stays SQL ``NULL``), for any *dialect*."""
+        """Encode Python values as agtype text with `dumps()` (``None`` stays SQL ``NULL``).
+
+        :param dialect: the dialect compiling the statement (any: not used).
+        """
 
         def process(value: Any) -> str | None:
             return None if value is None else dumps(value)
@@ -48,13 +54,17 @@ class AGType(UserDefinedType[Any]):
         return process
 
     def bind_expression(self, bindvalue: BindParameter[Any]) -> ColumnElement[Any]:
-        """Cast the bound text, *bindvalue*, to agtype on the server."""
+        """Cast the bound text to agtype on the server.
+
+        :param bindvalue: the bound parameter that carries the agtype text.
+        """
         return cast(bindvalue, self)
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
-        """Decode agtype text (``None`` is SQL ``NULL``, Cypher's ``null``).
+        """Decode agtype text with `loads()` (``None`` is SQL ``NULL``, Cypher's ``null``).
 
-        The same for every *dialect* and *coltype*.
+        :param dialect: the dialect of the result (any: not used).
+        :param coltype: the driver's type code of the column (not used).
         """
 
         def process(value: Any) -> Any:
