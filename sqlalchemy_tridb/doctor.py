@@ -37,21 +37,28 @@ _INDEX_INFO = "tridb.embedding_index"
 
 @dataclass(frozen=True)
 class Problem:
-    """One difference between the database and the declarations."""
+    """One difference between the database and the declarations.
 
-    #: ``extension``, ``graph``, ``trigger``, ``privilege``, ``index``, ``embedding``, ``drift``
+    :param area: what kind of thing is wrong: ``extension``, ``graph``,
+        ``trigger``, ``privilege``, ``index``, ``embedding`` or ``drift``.
+    :param message: what is wrong, naming the object.
+    :param fix: the command (or SQL) that fixes it.
+    """
+
     area: str
     message: str
-    #: the command (or SQL) that fixes it
     fix: str
 
 
 @dataclass
 class DoctorReport:
-    """What `doctor()` found; ``ok`` when nothing."""
+    """What `doctor()` found; ``ok`` when nothing.
+
+    :param problems: the `Problem`s found, in the order they were checked.
+    :param checked: what was looked at, one line each.
+    """
 
     problems: list[Problem] = field(default_factory=list)
-    #: what was looked at, one line each
     checked: list[str] = field(default_factory=list)
 
     @property
@@ -60,7 +67,12 @@ class DoctorReport:
         return not self.problems
 
     def add(self, area: str, message: str, fix: str) -> None:
-        """Record a problem."""
+        """Record a problem.
+
+        :param area: the `Problem`'s area (``extension``, ``graph``...).
+        :param message: what is wrong.
+        :param fix: the command (or SQL) that fixes it.
+        """
         self.problems.append(Problem(area, message, fix))
 
     def text(self) -> str:

@@ -156,7 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``tridb`` command; *argv* defaults to ``sys.argv[1:]``."""
+    """Entry point of the ``tridb`` command; returns the exit code.
+
+    :param argv: the command's arguments without the program name (default
+        ``sys.argv[1:]``).
+    """
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
