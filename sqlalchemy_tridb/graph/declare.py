@@ -107,7 +107,15 @@ class GraphNode:
     ) -> Subquery:
         """Rows within *min_hops*..*max_hops* of *start*: columns ``vid``, ``hops``, ``id``.
 
-        See `sqlalchemy_tridb.graph.query.reachable()` for the parameters.
+        The same as `sqlalchemy_tridb.graph.query.reachable()` with this class as
+        the target; ``id`` is there for a single integer primary key.
+
+        :param start: a flushed ``GraphNode`` instance to walk from (any class
+            of the same graph).
+        :param labels: the edge label(s) to follow, of edges declared on the graph.
+        :param min_hops: the least distance (0 includes *start* itself).
+        :param max_hops: the greatest distance (at most `MAX_HOPS`, 10).
+        :param direction: ``"out"`` along edges, ``"in"`` against them, ``"both"``.
         """
         return reachable(
             cls, start, labels, min_hops=min_hops, max_hops=max_hops, direction=direction
@@ -125,7 +133,12 @@ class GraphNode:
     ) -> ColumnElement[bool]:
         """A predicate for ``where()``: the row is within *min_hops*..*max_hops* of *start*.
 
-        The parameters are those of `reachable()`.
+        :param start: a flushed ``GraphNode`` instance to walk from (any class
+            of the same graph).
+        :param labels: the edge label(s) to follow, of edges declared on the graph.
+        :param min_hops: the least distance (0 includes *start* itself).
+        :param max_hops: the greatest distance (at most `MAX_HOPS`, 10).
+        :param direction: ``"out"`` along edges, ``"in"`` against them, ``"both"``.
         """
         reach = reachable(
             cls, start, labels, min_hops=min_hops, max_hops=max_hops, direction=direction
@@ -138,10 +151,14 @@ class GraphNode:
     ) -> ColumnElement[bool]:
         """A predicate for ``where()``: the row is a direct neighbour of *start*.
 
-        The parameters are those of `reachable()`.  Neighbours are the
-        vertices at distance 1; *start* is at distance 0, so a self-loop never
-        makes it its own neighbour (``min_hops=0`` in `reachable_from()`
-        includes it).
+        Neighbours are the vertices at distance 1; *start* is at distance 0, so
+        a self-loop never makes it its own neighbour (``min_hops=0`` in
+        `reachable_from()` includes it).
+
+        :param start: a flushed ``GraphNode`` instance to walk from (any class
+            of the same graph).
+        :param labels: the edge label(s) to follow, of edges declared on the graph.
+        :param direction: ``"out"`` along edges, ``"in"`` against them, ``"both"``.
         """
         return cls.reachable_from(start, labels, min_hops=1, max_hops=1, direction=direction)
 
@@ -149,7 +166,12 @@ class GraphNode:
     def walk(cls, start: Any, *steps: Step) -> Subquery:
         """Rows at the end of typed *steps* from *start*: columns ``vid``, ``paths``, ``id``.
 
-        See `sqlalchemy_tridb.graph.query.walk()` for the parameters.
+        The same as `sqlalchemy_tridb.graph.query.walk()` with this class as the
+        target: ``paths`` counts the walks that end at the row.
+
+        :param start: a flushed ``GraphNode`` instance (any class of the same graph).
+        :param steps: one or more steps, in order: an edge label (followed
+            outwards) or a ``(label, direction)`` pair.
         """
         return walk(cls, start, *steps)
 
@@ -159,7 +181,10 @@ class GraphNode:
     ) -> ColumnElement[int]:
         """A column expression: the number of *labels* edges at each row.
 
-        See `sqlalchemy_tridb.graph.query.degree()` for the parameters.
+        The same as `sqlalchemy_tridb.graph.query.degree()` for this class.
+
+        :param labels: the edge label(s) counted.
+        :param direction: ``"out"`` (edges leaving the row), ``"in"`` or ``"both"``.
         """
         return degree(cls, labels, direction=direction)
 

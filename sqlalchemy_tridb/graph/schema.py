@@ -73,7 +73,12 @@ def _key_map(graph: str) -> str:
 
 
 def index_name(label: str, suffix: str) -> str:
-    """The name of an index the library adds to a label's table (bounded, hashed)."""
+    """The name of an index the library adds to a label's table (bounded, hashed).
+
+    :param label: the label whose table gets the index.
+    :param suffix: what the index is for: ``id``, or ``start`` / ``end`` for an
+        edge label's end-point indexes.
+    """
     return bounded_identifier(f"{label}_tridb_{suffix}")
 
 
@@ -245,14 +250,22 @@ def enable_sync_always(connection: Connection, registry: GraphRegistry) -> None:
 
 
 def sync_triggers(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> list[Trigger]:
-    """Every sync trigger of the declarations, vertices first."""
+    """Every sync trigger of the declarations, vertices first.
+
+    :param nodes: the vertex labels' specs (`GraphRegistry.resolve()`'s first list).
+    :param edges: the edge labels' specs (its second list).
+    """
     return [t for n in nodes for t in node_triggers(n)] + [
         t for e in edges for t in edge_triggers(e)
     ]
 
 
 def graph_ddl(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> list[ExecutableDDLElement]:
-    """The DDL that creates the graphs, labels, indexes and triggers of the declarations."""
+    """The DDL that creates the graphs, labels, indexes and triggers of the declarations.
+
+    :param nodes: the vertex labels' specs (`GraphRegistry.resolve()`'s first list).
+    :param edges: the edge labels' specs (its second list).
+    """
     out: list[ExecutableDDLElement] = []
     for graph in dict.fromkeys([n.graph for n in nodes] + [e.graph for e in edges]):
         out.append(CreateGraph(graph))
@@ -264,14 +277,23 @@ def graph_ddl(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> list[ExecutableDD
 
 
 def drop_graph_ddl(nodes: list[NodeSpec], edges: list[EdgeSpec]) -> list[ExecutableDDLElement]:
-    """The DDL that drops the triggers' functions and the graphs of the declarations."""
+    """The DDL that drops the triggers' functions and the graphs of the declarations.
+
+    :param nodes: the vertex labels' specs (`GraphRegistry.resolve()`'s first list).
+    :param edges: the edge labels' specs (its second list).
+    """
     out: list[ExecutableDDLElement] = [DropSyncFunction(t) for t in sync_triggers(nodes, edges)]
     out += [DropGraph(g) for g in dict.fromkeys(n.graph for n in nodes)]
     return out
 
 
 def create_graph_objects(connection: Connection, registry: GraphRegistry) -> None:
-    """Create every graph object declared in *registry* on *connection*."""
+    """Create every graph object declared in *registry* on *connection*.
+
+    :param connection: a connection of a role that may create extensions,
+        graphs and triggers on the tables (their owner).
+    :param registry: the graph declarations (``registry_for(Base.metadata)``).
+    """
     connection.execute(LockDDL())
     connection.execute(CreateExtension("age"))
     for ddl in graph_ddl(*registry.resolve()):
@@ -279,7 +301,11 @@ def create_graph_objects(connection: Connection, registry: GraphRegistry) -> Non
 
 
 def drop_graph_objects(connection: Connection, registry: GraphRegistry) -> None:
-    """Drop the triggers' functions and the graphs declared in *registry*."""
+    """Drop the triggers' functions and the graphs declared in *registry*.
+
+    :param connection: a connection of the graphs' and tables' owner.
+    :param registry: the graph declarations (``registry_for(Base.metadata)``).
+    """
     connection.execute(LockDDL())
     for ddl in drop_graph_ddl(*registry.resolve()):
         connection.execute(ddl)
@@ -289,7 +315,11 @@ def install_ddl(metadata: MetaData, registry: GraphRegistry) -> None:
     """Have ``metadata.create_all``/``drop_all`` create/drop the graph objects (once).
 
     ``create_all`` also fills each label that is empty over a table with rows
-    (:func:`~sqlalchemy_tridb.graph.fill.fill_new_labels`).
+    (`fill_new_labels()`).
+
+    :param metadata: the ``MetaData`` whose ``create_all`` / ``drop_all`` get
+        the ``after_create`` / ``after_drop`` listeners.
+    :param registry: the graph declarations of *metadata* (``registry_for(metadata)``).
     """
     if registry.ddl_installed:
         return

@@ -101,7 +101,10 @@ class BackfillStatement(TextDDL):
 
 
 def backfill_ddl(spec: NodeSpec | EdgeSpec) -> list[BackfillStatement]:
-    """`backfill_sql()` as constructs, for ``op.execute()`` online and offline."""
+    """`backfill_sql()` as constructs, for ``op.execute()`` online and offline.
+
+    :param spec: the vertex or edge label to fill, from the graph registry.
+    """
     return [BackfillStatement(s) for s in backfill_sql(spec)]
 
 
@@ -121,6 +124,10 @@ def fill_new_labels(connection: Connection, registry: GraphRegistry) -> list[str
     added to tables that hold rows leave the graph equal to them.  A label
     that has vertices or edges is left alone (``sync_graph`` or ``tridb graph
     repair`` fixes drift there).
+
+    :param connection: a connection in the transaction that created the labels.
+    :param registry: the graph declarations (``registry_for(Base.metadata)``).
+    :returns: the labels filled, as ``graph.label``.
     """
     nodes, edges = registry.resolve()
     specs: list[NodeSpec | EdgeSpec] = [*nodes, *edges]

@@ -29,10 +29,16 @@ from .common import (
 
 @dataclass(frozen=True)
 class GraphPath:
-    """A path found by `shortest_path()`: ORM instances and the edges between them."""
+    """A path found by `shortest_path()`: ORM instances and the edges between them.
+
+    :param nodes: the ORM instances along the path, from the start to the end
+        (one more than *edges*).
+    :param edges: ``(label, from vertex id, to vertex id)`` of each edge, in
+        walking order: ``edges[i]`` leads from ``nodes[i]`` to ``nodes[i + 1]``,
+        whichever way the edge itself points.
+    """
 
     nodes: list[Any]
-    #: ``(label, start vertex id, end vertex id)`` of each edge, in walking order
     edges: list[tuple[str, int, int]]
 
     @property

@@ -72,6 +72,11 @@ def reachable_sql(
 
     Built once per shape: the start key (``:tridb_start_<i>``) and the hop bounds
     (``:tridb_min_hops``, ``:tridb_max_hops``) are bound parameters.
+
+    :param start: the spec of the start's label (its key columns give the parameters).
+    :param target: the spec of the label whose vertices are selected.
+    :param edges: the edge labels followed.
+    :param direction: ``"out"``, ``"in"`` or ``"both"``.
     """
     keys = [f":tridb_start_{i}" for i in range(len(start.pk))]
     seed = id_sql(start.graph, label_id_sql(start.graph, start.label), start.pk, keys, _sql_cast)
