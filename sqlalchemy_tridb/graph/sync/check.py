@@ -39,21 +39,34 @@ _SAMPLE = 5
 
 @dataclass
 class LabelCheck:
-    """The drift of one label."""
+    """The drift of one label.
+
+    :param graph: the graph's name.
+    :param label: the label's name.
+    :param kind: ``"vertex"`` or ``"edge"``.
+    :param rows: how many vertices or edges the rows declare.
+    :param present: how many the label's table holds.
+    :param missing: declared by a row, absent from the graph.
+    :param extra: in the graph, declared by no row.
+    :param differing: present, with other properties than the rows give
+        (for association edges, also other ends).
+    :param dangling: edges with an end that is no vertex of its label (0 for
+        vertex labels).
+    :param exists: whether the label's table exists (if not, all *rows* are missing).
+    :param samples: up to 5 keys of each kind of drift (``"missing"``,
+        ``"extra"``, ``"differing"``, ``"dangling"``), for the eye.
+    """
 
     graph: str
     label: str
     kind: str
-    #: vertices or edges the rows declare, and what the label's table holds
     rows: int = 0
     present: int = 0
     missing: int = 0
     extra: int = 0
     differing: int = 0
     dangling: int = 0
-    #: whether the label's table exists
     exists: bool = True
-    #: a few keys of each kind of drift, for the eye
     samples: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -64,7 +77,12 @@ class LabelCheck:
 
 @dataclass
 class KeyMapCheck:
-    """The drift of a graph's key map."""
+    """The drift of a graph's key map.
+
+    :param graph: the graph's name.
+    :param unheld: key-map ids that no vertex or edge holds.
+    :param lost_labels: key-map ids of labels the graph no longer has.
+    """
 
     graph: str
     unheld: int = 0
@@ -78,11 +96,15 @@ class KeyMapCheck:
 
 @dataclass
 class CheckReport:
-    """What `check_graph()` found."""
+    """What `check_graph()` found.
+
+    :param labels: one `LabelCheck` per label checked.
+    :param key_maps: one `KeyMapCheck` per graph checked.
+    :param missing_graphs: graphs that do not exist at all.
+    """
 
     labels: list[LabelCheck] = field(default_factory=list)
     key_maps: list[KeyMapCheck] = field(default_factory=list)
-    #: graphs that do not exist at all
     missing_graphs: list[str] = field(default_factory=list)
 
     @property
