@@ -59,13 +59,27 @@ def _url_for(url: str, dbname: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the tridb connection set-up, as the fixtures make them."""
+    """An engine with the tridb connection set-up, as the fixtures make them.
+
+    :param url: the database URL (``postgresql+psycopg://...``).
+    :param kwargs: more ``create_engine()`` keywords (not ``plugins``, which is ``["tridb"]``).
+    """
     return create_engine(url, plugins=["tridb"], **kwargs)
 
 
 @dataclass
 class TemplateDatabase:
-    """A template database with both extensions (by default), cloned once per test."""
+    """A template database with both extensions (by default), cloned once per test.
+
+    :param server_url: the URL of a database on the server whose role may
+        create databases (the maintenance database: ``tridb_server_url``).
+    :param name: the template's database name (`template_name()` makes a unique one).
+    :param loaders: callables run in order with a connection to the template
+        inside its creating transaction, after the extensions (e.g.
+        ``Base.metadata.create_all``); with ``age``, ``ag_catalog`` is on the
+        search path then.
+    :param extensions: the extensions created in the template (``()``: none).
+    """
 
     server_url: str
     name: str
@@ -107,7 +121,10 @@ class TemplateDatabase:
             janitor.drop()
 
     def engine(self, **engine_kwargs: Any) -> Generator[Engine, None, None]:
-        """Yield an engine (tridb set-up) on a fresh clone; dispose of both afterwards."""
+        """Yield an engine (tridb set-up) on a fresh clone; dispose of both afterwards.
+
+        :param engine_kwargs: more ``create_engine()`` keywords, as for `make_engine()`.
+        """
         for url in self.clone():
             engine = make_engine(url, **engine_kwargs)
             try:
@@ -120,7 +137,11 @@ _templates = itertools.count()
 
 
 def template_name(prefix: str = "tridb_tpl") -> str:
-    """A template name unique to this process and call (xdist workers run side by side)."""
+    """A template name unique to this process and call (xdist workers run side by side).
+
+    :param prefix: the name's start; the xdist worker, the process id and a
+        counter follow, joined by ``_`` (keep it short: names stop at 63 bytes).
+    """
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     return f"{prefix}_{worker}_{os.getpid()}_{next(_templates)}"
 
@@ -161,6 +182,14 @@ def tridb_database_factory(
     *extensions* are created in the template (``()``: an empty database, for
     migrations that create them).  *server_fixture* names the fixture giving
     the server's URL; tests that use the template get the ``db`` marker.
+
+    :param load: callables run in order with a connection to the new
+        template, in its creating transaction (see `TemplateDatabase`).
+    :param extensions: the extensions created in the template before *load*.
+    :param server_fixture: the name of the fixture giving the server's URL
+        (default ``tridb_server_url``).
+    :param scope: the fixture's pytest scope; the template is made once per
+        scope and dropped at its end.
     """
     SERVER_FIXTURES.add(server_fixture)
 
@@ -190,6 +219,11 @@ def tridb_engine_factory(
         def test_empty_shop(shop_engine):
             with Session(shop_engine) as session:
                 assert session.scalars(select(Product)).all() == []
+
+    :param template: the name of a fixture giving a `TemplateDatabase` (one
+        made by `tridb_database_factory()`, or the plugin's ``tridb_template``).
+    :param scope: the fixture's pytest scope: each scope gets its own clone.
+    :param engine_kwargs: more ``create_engine()`` keywords for the engine.
     """
 
     def _engine(**fixtures: TemplateDatabase) -> Iterator[Engine]:

@@ -67,6 +67,9 @@ def local_server_unavailable(config: ServerConfig | None = None) -> str | None:
 
     For tests that run the server manager themselves rather than through
     ``tridb_server_url``: ``pytest.mark.skipif(local_server_unavailable() is not None, ...)``.
+
+    :param config: the server configuration to check (default
+        ``ServerConfig.from_env()``: the ``TRIDB_*`` environment).
     """
     try:
         choose_backend(config if config is not None else ServerConfig.from_env())
