@@ -83,12 +83,14 @@ class SyncReport:
 
 
 def settings_statement() -> tuple[TextClause, dict[str, str]]:
-    """``set_config(..., true)`` of every setting the triggers' functions run with."""
+    """``set_config(..., true)`` of every setting the triggers' functions run with (and ``jit``)."""
     items = list(function_settings().items())
     calls = ", ".join(
         f"pg_catalog.set_config({sql_literal(name)}, {param(f's{i}')}, true)"
         for i, (name, _value) in enumerate(items)
     )
+    # and no JIT: the statements are large (many subplans) and each is short
+    calls += ", pg_catalog.set_config('jit', 'off', true)"
     return statement(f"SELECT {calls}"), {f"s{i}": v for i, (_n, v) in enumerate(items)}
 
 
@@ -237,7 +239,7 @@ def _run_walk(
             lo = None if row is None else list(row[0])
         else:
             conn.execute(done_sql, where)
-    done = 0
+    done = 0 if lo is None else _done_before(bind, walk, lo)
 
     def batch() -> tuple[list[str] | None, tuple[int, int, int]]:
         with transaction(bind) as conn:
@@ -267,6 +269,17 @@ def _run_walk(
         if hi is None:
             return
         lo = hi
+
+
+def _done_before(bind: Engine | Connection, walk: _Walk, lo: list[str]) -> int:
+    """How many rows (or ids) a resumed walk has behind it."""
+    plan = walk.plan
+    if walk.step == "rows":
+        sql = f"SELECT count(*) FROM {st.rows_sql(plan.table, plan.key, lo=False, hi=True)} x"
+    else:
+        sql = f"SELECT count(*) FROM {plan.label_table} v WHERE {st.id_range_sql(lo=False, hi=True)}"
+    with transaction(bind) as conn:
+        return int(conn.execute(statement(sql), walk.params(None, lo)).scalar_one())
 
 
 def _count(bind: Engine | Connection, sql: str) -> int:
