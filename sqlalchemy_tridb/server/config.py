@@ -36,26 +36,34 @@ def _default_cache_dir() -> Path:
 class ServerConfig:
     """Where and how the local PostgreSQL + pgvector + AGE server runs.
 
-    Every field has an environment variable; explicit arguments win over it:
+    Most fields have an environment variable, read by `from_env()`; explicit
+    arguments win over it.
 
-    ========================  =============================  =======================
-    field                     environment                    default
-    ========================  =============================  =======================
-    ``home``                  ``TRIDB_HOME``                 ``.tridb`` (see below)
-    ``port``                  ``TRIDB_PORT``                 54329, or a free port
-    ``suite``                 ``TRIDB_SUITE``                ``trixie``
-    ``pg_major``              ``TRIDB_PG_MAJOR``             the suite's (17 on trixie)
-    ``cache_dir``             ``TRIDB_CACHE_DIR``            ``~/.cache/sqlalchemy-tridb``
-    ``mirror``                ``TRIDB_DEBIAN_MIRROR``        ``http://deb.debian.org/debian``
-    ``backend``               ``TRIDB_BACKEND``              ``auto`` (host, then chroot)
-    ========================  =============================  =======================
-
-    The default ``home`` is the ``.tridb`` folder of the nearest folder upwards
-    from the current one that has a server in it, else ``./.tridb``.
-
-    ``port`` given explicitly (argument or ``TRIDB_PORT``) is a requirement: if it
-    is taken, `PortInUseError` is raised.  Left to the
-    default, a free port is chosen instead and remembered for later starts.
+    :param home: the folder of the server's data, state and log
+        (``TRIDB_HOME``); a ``str`` or any ``os.PathLike`` becomes a ``Path``.
+        By default the ``.tridb`` folder of the nearest folder upwards from the
+        current one that has a server in it, else ``./.tridb``.
+    :param port: the TCP port on 127.0.0.1 (``TRIDB_PORT``).  Given
+        explicitly, it is a requirement: if it is taken, `PortInUseError` is
+        raised.  Left ``None``, a start takes the port of the last start, else
+        54329, else any free port, whichever is free first.
+    :param suite: the Debian suite of the chroot backend's root filesystem
+        (``TRIDB_SUITE``): ``trixie`` (PostgreSQL 17) or ``sid`` (18).
+    :param pg_major: the PostgreSQL major version (``TRIDB_PG_MAJOR``); by
+        default the suite's (17 on trixie).
+    :param cache_dir: where root filesystems are cached between servers
+        (``TRIDB_CACHE_DIR``, default ``$XDG_CACHE_HOME/sqlalchemy-tridb``,
+        else ``~/.cache/sqlalchemy-tridb``); a ``str`` becomes a ``Path``.
+    :param mirror: the Debian mirror the chroot is bootstrapped from
+        (``TRIDB_DEBIAN_MIRROR``).
+    :param backend: ``auto`` (a host PostgreSQL with pgvector and AGE, else
+        a chroot), ``host`` or ``chroot`` (``TRIDB_BACKEND``); a server
+        already made keeps the backend that made it.
+    :param database: the database the server's URL names, created on
+        start; fixed when the server is first made.
+    :param settings: extra ``postgresql.conf`` settings (name -> value as
+        written in the file, e.g. ``{"work_mem": "'64MB'"}``), written when
+        the server is first made.
     """
 
     home: Path = field(default_factory=_default_home)
@@ -66,7 +74,6 @@ class ServerConfig:
     mirror: str = "http://deb.debian.org/debian"
     backend: str = "auto"
     database: str = "tridb"
-    #: Extra ``postgresql.conf`` settings written at initdb time.
     settings: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -31,7 +31,16 @@ _OLD_PRELOAD = "shared_preload_libraries = 'age'"
 
 @dataclass(frozen=True)
 class ServerStatus:
-    """What `LocalServer.status()` reports."""
+    """What `LocalServer.status()` reports.
+
+    :param running: whether the server's postmaster runs now.
+    :param initialised: whether the data directory has been made (``initdb``).
+    :param backend: ``host`` or ``chroot``: what made the server (``None``
+        before it is made).
+    :param port: the TCP port of the last start (``None`` before the first).
+    :param url: the server's SQLAlchemy URL (``None`` before it is made).
+    :param home: the server's folder, resolved.
+    """
 
     running: bool
     initialised: bool
@@ -42,7 +51,10 @@ class ServerStatus:
 
 
 def port_is_free(port: int) -> bool:
-    """Whether nothing listens on ``127.0.0.1:port``."""
+    """Whether nothing listens on ``127.0.0.1:port``.
+
+    :param port: the TCP port to try to bind.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -67,6 +79,9 @@ class LocalServer:
     >>> server = LocalServer()            # doctest: +SKIP
     >>> server.start().url                # doctest: +SKIP
     'postgresql+psycopg://postgres:...@127.0.0.1:54329/tridb'
+
+    :param config: where and how the server runs (default
+        ``ServerConfig.from_env()``: the ``TRIDB_*`` environment).
     """
 
     def __init__(self, config: ServerConfig | None = None) -> None:
