@@ -51,7 +51,18 @@ class Progress(Protocol):
 
 @dataclass
 class LabelSync:
-    """What the sync did to one label."""
+    """What the sync did to one label.
+
+    :param graph: the graph's name.
+    :param label: the label's name.
+    :param kind: ``"vertex"`` or ``"edge"``.
+    :param added: vertices or edges added for rows that had none.
+    :param updated: vertices or edges whose properties (or, for association
+        edges, ends) were set to what the rows give.
+    :param removed: vertices or edges removed because no row declares them.
+    :param batches: the transactions the two walks took (the rows, then the
+        label's table); with ``dry_run``, 0.
+    """
 
     graph: str
     label: str
@@ -69,10 +80,15 @@ class LabelSync:
 
 @dataclass
 class SyncReport:
-    """What `sync_graph()` did (or, with ``dry_run``, would do)."""
+    """What `sync_graph()` did (or, with ``dry_run``, would do).
+
+    :param labels: one `LabelSync` per label synced, vertex labels first.
+    :param keys_released: key-map ids released because nothing held them
+        (or their label is gone).
+    :param dry_run: whether this is a dry run's report: nothing was written.
+    """
 
     labels: list[LabelSync] = field(default_factory=list)
-    #: key-map ids released because nothing held them
     keys_released: int = 0
     dry_run: bool = False
 
