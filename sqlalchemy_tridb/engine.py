@@ -11,6 +11,9 @@ nothing a plain ``LOGIN`` role may not do or read:
   superuser right ``LOAD`` needs; a server that preloads AGE already has it;
 * ``ag_catalog`` is *appended* to the search path, so the user's own schemas
   keep priority over AGE's functions and types;
+* the engine's inspector leaves AGE's catalog tables, seen through that
+  search path, out of the default schema (`TriDBInspector`), so reflection,
+  ``drop_all()`` and Alembic's autogenerate do not take them for the user's;
 * pgvector's psycopg types are registered (sync and async drivers) by their
   schema-qualified names, wherever ``CREATE EXTENSION vector SCHEMA ...`` put
   them; the schema is remembered for the engine's dialect
@@ -48,6 +51,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, CreateEnginePlugin, Dialect, Engine
 
 from .exc import ConnectionSetupError
+from .sql.reflection import TriDBInspector
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -218,6 +222,7 @@ class ConnectionSetup:
     load_age: bool | None = None
     register_vector: bool = True
     _batched: bool | None = field(default=None, init=False, repr=False)
+    _inspector: Any = field(default=None, init=False, repr=False)
 
     def _on_connect(self, dbapi_connection: Any, connection_record: Any) -> None:
         prepared = prepare_dbapi_connection(
@@ -276,6 +281,11 @@ class ConnectionSetup:
             self._batched = dialect.use_insertmanyvalues_wo_returning
             dialect.use_insertmanyvalues_wo_returning = True
             self.engine.clear_compiled_cache()
+        if dialect.name == "postgresql" and "inspector" not in vars(dialect):
+            # ag_catalog on the search path must not make AGE's catalog reflect
+            # as tables of the default schema (drop_all, Alembic's drop_table)
+            self._inspector = TriDBInspector
+            vars(dialect)["inspector"] = TriDBInspector  # what inspect(engine) constructs
         self.engine.pool.dispose()  # connections made before now lack the set-up
         return self
 
@@ -292,6 +302,9 @@ class ConnectionSetup:
         for name, listener in self._listeners():
             if event.contains(self.engine, name, listener):
                 event.remove(self.engine, name, listener)
+        if self._inspector is not None:
+            vars(self.engine.dialect).pop("inspector", None)  # the dialect class's again
+            self._inspector = None
         if self._batched is not None:
             self.engine.dialect.use_insertmanyvalues_wo_returning = self._batched
             self._batched = None
