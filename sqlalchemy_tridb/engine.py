@@ -114,15 +114,20 @@ def vector_schema(dialect: Dialect) -> str | None:
 
 @dataclass(frozen=True)
 class PreparedConnection:
-    """What the set-up learned about one connection's database and role."""
+    """What the set-up learned about one connection's database and role.
 
-    #: the search path before the set-up appended ``ag_catalog``.
+    :param search_path: the search path before the set-up appended ``ag_catalog``.
+    :param vector_schema: the schema of the ``vector`` extension (``None``:
+        not installed).
+    :param age_usable: whether AGE is installed and the role has ``USAGE`` on
+        ``ag_catalog``.
+    :param cypher_prelude: the statement run before each Cypher statement
+        (``None``: AGE is not usable).
+    """
+
     search_path: str
-    #: the schema of the ``vector`` extension (``None``: not installed).
     vector_schema: str | None
-    #: whether AGE is installed and the role has ``USAGE`` on ``ag_catalog``.
     age_usable: bool
-    #: the statement run before each Cypher statement (``None``: AGE is not usable).
     cypher_prelude: str | None
 
 
@@ -216,7 +221,15 @@ def _register_vector(dbapi_connection: Any, rows: list[list[Any]]) -> None:
 
 @dataclass
 class ConnectionSetup:
-    """The handle `setup_engine()` returns; `remove()` undoes it."""
+    """The handle `setup_engine()` returns; `remove()` undoes it.
+
+    :param engine: the (sync) engine whose connections are set up.
+    :param load_age: as for `prepare_dbapi_connection()`: ``None`` loads AGE
+        when the role may use it, ``True`` also runs ``LOAD 'age'``, ``False``
+        leaves AGE alone.
+    :param register_vector: register pgvector's psycopg types when the
+        ``vector`` extension exists.
+    """
 
     engine: Engine
     load_age: bool | None = None
@@ -347,6 +360,13 @@ class TriDBPlugin(CreateEnginePlugin):
 
     Options, in the URL query or as ``create_engine`` keywords:
     ``tridb_load_age`` (``auto``/``true``/``false``) and ``tridb_register_vector``.
+
+    SQLAlchemy makes the plugin; these parameters are its calling convention.
+
+    :param url: the engine's URL, whose query may carry the options.
+    :param kwargs: the ``create_engine()`` keywords; the plugin takes its own
+        options out of them (a keyword wins over the URL).
+    :raises ConnectionSetupError: for an option that is not true, false or auto.
     """
 
     def __init__(self, url: URL, kwargs: dict[str, Any]) -> None:
@@ -359,9 +379,15 @@ class TriDBPlugin(CreateEnginePlugin):
         )
 
     def update_url(self, url: URL) -> URL:
-        """Strip the plugin's own query parameters from *url* before the dialect sees them."""
+        """Strip the plugin's own query parameters from *url* before the dialect sees them.
+
+        :param url: the engine's URL.
+        """
         return url.difference_update_query(["tridb_load_age", "tridb_register_vector"])
 
     def engine_created(self, engine: Engine) -> None:
-        """Install the connection set-up on the new engine."""
+        """Install the connection set-up on the new engine.
+
+        :param engine: the engine ``create_engine()`` has just made.
+        """
         ConnectionSetup(engine, self.load_age, self.register_vector).install()
