@@ -47,17 +47,6 @@ CATCH_ALLS = {griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyw
 #: "object:parameter" entries not documented yet, each with the reason; keep it short
 _BUSY = "file busy in another change (issue 14): its docstrings are written after that lands"
 ALLOWED: dict[str, str] = {
-    "sqlalchemy_tridb.engine.ConnectionSetup:engine": _BUSY,
-    "sqlalchemy_tridb.engine.ConnectionSetup:load_age": _BUSY,
-    "sqlalchemy_tridb.engine.ConnectionSetup:register_vector": _BUSY,
-    "sqlalchemy_tridb.engine.PreparedConnection:search_path": _BUSY,
-    "sqlalchemy_tridb.engine.PreparedConnection:vector_schema": _BUSY,
-    "sqlalchemy_tridb.engine.PreparedConnection:age_usable": _BUSY,
-    "sqlalchemy_tridb.engine.PreparedConnection:cypher_prelude": _BUSY,
-    "sqlalchemy_tridb.engine.TriDBPlugin:url": _BUSY,
-    "sqlalchemy_tridb.engine.TriDBPlugin:kwargs": _BUSY,
-    "sqlalchemy_tridb.engine.TriDBPlugin.engine_created:engine": _BUSY,
-    "sqlalchemy_tridb.engine.TriDBPlugin.update_url:url": _BUSY,
     "sqlalchemy_tridb.vector.sync.EmbeddingSync:target": _BUSY,
     "sqlalchemy_tridb.vector.sync.EmbeddingSync:statements": _BUSY,
     "sqlalchemy_tridb.vector.sync.EmbeddingSync.before_flush:session": _BUSY,
