@@ -9,25 +9,34 @@ the package calls these functions instead of touching ``._something`` itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Column, Index
+from sqlalchemy import ClauseElement, Column, Connection, Index, Select, literal
 from sqlalchemy.orm import MappedColumn, Mapper, ORMExecuteState, PropComparator
 
 if TYPE_CHECKING:
     from sqlalchemy.orm.util import AliasedInsp
 
 __all__ = [
+    "PreludeSelect",
     "attribute_options",
     "column_index",
     "comparator_parent",
     "copy_mapped_column",
     "has_multi_values",
+    "on_conflict_set",
+    "replace_on_conflict_set",
+    "retype_select",
     "statement_values",
 ]
 
 MC = TypeVar("MC", bound=MappedColumn[Any])
+PS = TypeVar("PS", bound="PreludeSelect")
+
+#: what `PreludeSelect.prelude` returns: called with whether the statement succeeded
+Finish = Callable[[bool], None]
 
 
 def comparator_parent(comparator: PropComparator[Any]) -> Mapper[Any] | AliasedInsp[Any]:
@@ -126,3 +135,105 @@ def replace_parameters(state: ORMExecuteState, parameters: dict[str, Any] | list
     elif isinstance(given, list) and isinstance(parameters, list):
         given[:] = parameters
     state.parameters = parameters
+
+
+class PreludeSelect(Select[Any]):
+    """A ``Select`` that runs `prelude()` on the connection that executes it, first.
+
+    ``ClauseElement._execute_on_connection``: the one step every execution of
+    a statement goes through (``Connection.execute``, ``Session.execute`` and
+    ``AsyncSession.execute``, ``scalars``, ``scalar``), whatever engine,
+    session or hook is in use.  The public per-execution hooks are events
+    (``before_execute`` on an engine, ``do_orm_execute`` on a session) that
+    someone has to install; the search settings of `nearest()` must apply
+    without that.  Generative methods (``.where()``, ``.join()``) keep the
+    class, as ``Select._generate`` copies ``self.__class__``.
+    """
+
+    __slots__ = ()
+    inherit_cache = True
+
+    def prelude(self, connection: Connection, options: Mapping[str, Any]) -> Finish | None:
+        """Run before the statement on *connection*; may return a callback for afterwards.
+
+        :param connection: the connection about to execute the statement.
+        :param options: the statement's execution options, updated with the
+            call's.
+        """
+        return None
+
+    def _execute_on_connection(
+        self, connection: Connection, distilled_params: Any, execution_options: Any
+    ) -> Any:
+        options = {**self.get_execution_options(), **(execution_options or {})}
+        finish = self.prelude(connection, options)
+        run = super()._execute_on_connection
+        if finish is None:
+            return run(connection, distilled_params, execution_options)
+        try:
+            result = run(connection, distilled_params, execution_options)
+        except BaseException:
+            finish(False)
+            raise
+        finish(True)
+        return result
+
+
+def retype_select(statement: Select[Any], cls: type[PS]) -> PS:
+    """A copy of *statement* as an instance of the ``Select`` subclass *cls*.
+
+    ``Select._generate`` (the copy every generative method makes, without its
+    memoized attributes) with the class swapped: there is no public way to
+    turn a ``select()`` already built into a subclass.
+
+    :param statement: the statement to copy.
+    :param cls: a subclass of ``Select`` that adds no instance state.
+    """
+    out: Any = statement._generate()
+    out.__class__ = cls
+    return out  # type: ignore[no-any-return]
+
+
+def on_conflict_set(statement: Any) -> dict[str, Any] | None:
+    """What the ``ON CONFLICT DO UPDATE SET`` of a PostgreSQL ``insert()`` sets, by column name.
+
+    ``Insert._post_values_clause`` and ``OnConflictDoUpdate.update_values_to_set``
+    (a list of pairs in 2.0, a dict in 2.1): the embedding sync must see which
+    columns an upsert's update part changes, and no public API lists them.
+    ``None`` for any statement without ``on_conflict_do_update``.
+
+    :param statement: any statement.
+    """
+    clause = getattr(statement, "_post_values_clause", None)
+    pairs = getattr(clause, "update_values_to_set", None)
+    if pairs is None:
+        return None
+    items = pairs.items() if isinstance(pairs, Mapping) else pairs
+    return {(k if isinstance(k, str) else str(getattr(k, "key", k))): v for k, v in items}
+
+
+def replace_on_conflict_set(statement: Any, extra: Mapping[str, Any]) -> Any:
+    """A copy of an upsert whose ``DO UPDATE SET`` also sets *extra* (column name -> value).
+
+    ``on_conflict_do_update`` may be called once per statement, so the
+    clause is copied and its ``update_values_to_set`` extended, in the
+    shape of the installed SQLAlchemy (2.0: pairs of column and raw value,
+    2.1: a dict of coerced column and expression).
+
+    :param statement: an ``insert()`` with ``on_conflict_do_update``.
+    :param extra: values by column name: ``None``, literals or SQL expressions.
+    """
+    clause = copy.copy(statement._post_values_clause)
+    table = statement.table
+    pairs = clause.update_values_to_set
+    if isinstance(pairs, Mapping):  # 2.1: coerced, as its constructor does
+        added = {
+            table.c[k]: v if isinstance(v, ClauseElement) else literal(v, table.c[k].type)
+            for k, v in extra.items()
+        }
+        clause.update_values_to_set = {**pairs, **added}
+    else:
+        clause.update_values_to_set = [*pairs, *((table.c[k], v) for k, v in extra.items())]
+    out = statement._generate()
+    out._post_values_clause = clause
+    return out

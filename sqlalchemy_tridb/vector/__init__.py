@@ -20,16 +20,20 @@ from .hybrid import hybrid_search as hybrid_search
 from .index import HNSW as HNSW
 from .index import IVFFlat as IVFFlat
 from .operators import Distance as Distance
+from .search import DEFAULT_SETTINGS as DEFAULT_SETTINGS
 from .search import EmbeddingSearchMixin as EmbeddingSearchMixin
+from .search import SearchSelect as SearchSelect
 from .search import SearchSettings as SearchSettings
 from .search import apply_search_settings as apply_search_settings
 from .search import nearest as nearest
+from .search import with_search_settings as with_search_settings
 from .spec import EmbeddingSpec as EmbeddingSpec
 from .spec import spec_of as spec_of
 from .sync import EmbeddingSync as EmbeddingSync
 from .sync import install_embedding_sync as install_embedding_sync
 
 __all__ = [
+    "DEFAULT_SETTINGS",
     "HNSW",
     "Distance",
     "Embedding",
@@ -38,6 +42,7 @@ __all__ = [
     "EmbeddingSpec",
     "EmbeddingSync",
     "IVFFlat",
+    "SearchSelect",
     "SearchSettings",
     "apply_search_settings",
     "backfill",
@@ -47,4 +52,5 @@ __all__ = [
     "nearest",
     "spec_of",
     "stale_rows",
+    "with_search_settings",
 ]

@@ -6,34 +6,41 @@
 an ordinary ``Select`` to add filters and joins to, ordered by the column's
 declared distance so that its HNSW / IVFFlat index is used.
 
-`SearchSettings` become ``SET LOCAL`` (``set_config(..., true)``) in the
-query's transaction: by the session hook of `install_embedding_sync()`
-when the statement carries them, or by `apply_search_settings()` directly
-(both live in `.settings` and are re-exported here).
+The result is a `SearchSelect`: its `SearchSettings` (over `DEFAULT_SETTINGS`,
+iterative index scans on) become ``SET LOCAL`` (``pg_catalog.set_config(...,
+true)``) in the query's transaction, sent by the statement itself wherever it
+runs; `with_search_settings()` and `apply_search_settings()` serve other
+queries (all live in `.settings` and are re-exported here).
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import InstrumentedAttribute
 
 from .._mixins import check_not_shadowed
 from ..exc import ConfigurationError, EmbeddingDeclarationError
 from .comparator import embedding_comparator
+from .settings import DEFAULT_SETTINGS as DEFAULT_SETTINGS
 from .settings import SEARCH_OPTION as SEARCH_OPTION
 from .settings import IterativeScan as IterativeScan
+from .settings import SearchSelect as SearchSelect
 from .settings import SearchSettings as SearchSettings
 from .settings import apply_search_settings as apply_search_settings
+from .settings import with_search_settings as with_search_settings
 from .spec import spec_of
 
 __all__ = [
+    "DEFAULT_SETTINGS",
     "SEARCH_OPTION",
     "EmbeddingSearchMixin",
+    "SearchSelect",
     "SearchSettings",
     "apply_search_settings",
     "nearest",
+    "with_search_settings",
 ]
 
 
@@ -46,26 +53,36 @@ def nearest(
     ef_search: int | None = None,
     iterative_scan: IterativeScan | None = None,
     probes: int | None = None,
-) -> Select[Any]:
+) -> SearchSelect:
     """``select(Model)`` of the *k* rows nearest to *query* (a vector or a text).
 
-    Add ``.where(...)`` filters and joins as usual; with filters, pass
-    ``iterative_scan="strict_order"`` so k rows come back whenever k match.
+    Add ``.where(...)`` filters and joins as usual: the iterative index scan of
+    `DEFAULT_SETTINGS` returns k rows whenever k rows match (within
+    ``hnsw.max_scan_tuples``, 20,000 by default).  The settings are ``SET
+    LOCAL`` by the statement itself when it runs, in any session or on any
+    connection.
 
     :param attribute: the embedding attribute, e.g. ``Product.embedding`` (also
         of an ``aliased()`` class, whose rows are then selected).
     :param query: a vector, or a text embedded with the column's provider.
     :param k: how many rows (``LIMIT k``).
-    :param settings: pgvector settings for this query; when given, the three
-        shortcuts below are ignored.
+    :param settings: pgvector settings for this query, over `DEFAULT_SETTINGS`;
+        when given, the three shortcuts below are ignored.
     :param ef_search: shortcut for ``SearchSettings(ef_search=...)`` (HNSW).
-    :param iterative_scan: shortcut for ``SearchSettings(iterative_scan=...)``.
+    :param iterative_scan: shortcut for ``SearchSettings(iterative_scan=...)``;
+        ``"off"`` gives pgvector's plain scan (filters after ``ef_search`` candidates).
     :param probes: shortcut for ``SearchSettings(probes=...)`` (IVFFlat).
+    :raises ConfigurationError: *attribute* is no ``Embedding(...)`` attribute,
+        or a setting is invalid.
     """
-    comparator = embedding_comparator(attribute)
-    if settings is None and (ef_search, iterative_scan, probes) != (None, None, None):
-        settings = SearchSettings(ef_search=ef_search, iterative_scan=iterative_scan, probes=probes)
-    return comparator.nearest(query, k, settings=settings)
+    return embedding_comparator(attribute).nearest(
+        query,
+        k,
+        settings=settings,
+        ef_search=ef_search,
+        iterative_scan=iterative_scan,
+        probes=probes,
+    )
 
 
 class EmbeddingSearchMixin:
@@ -86,7 +103,7 @@ class EmbeddingSearchMixin:
     @classmethod
     def nearest(
         cls, query: object, k: int = 10, *, attribute: str | None = None, **options: Any
-    ) -> Select[Any]:
+    ) -> SearchSelect:
         """The *k* nearest rows of this model; see `nearest()`.
 
         :param query: a vector, or a text embedded with the column's provider.

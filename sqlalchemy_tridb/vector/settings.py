@@ -1,38 +1,75 @@
-"""Per-query pgvector settings: `SearchSettings` and `apply_search_settings()`.
+"""Per-query pgvector settings: `SearchSettings`, `SearchSelect` and `apply_search_settings()`.
 
-`SearchSettings` become ``SET LOCAL`` (``set_config(..., true)``) in the
-query's transaction: by the session hook of
-`install_embedding_sync()` when the statement
-carries them (under `SEARCH_OPTION`), or by `apply_search_settings()`
-directly.
+The settings of a search are ``SET LOCAL`` (``pg_catalog.set_config(..., true)``)
+in the query's own transaction, run by the statement itself: `nearest()`
+returns a `SearchSelect`, which sends one ``set_config`` statement on the
+connection that executes it, right before the query, in any session or on any
+connection (no hook needed).  On an autocommit connection the two run inside
+one ``BEGIN`` / ``COMMIT``, so a transaction pooler keeps them on one server
+connection and the settings end with the query.
+
+Unless told otherwise, a search turns pgvector 0.8's iterative index scans on
+(`DEFAULT_SETTINGS`), so a filtered ``nearest(...).where(...)`` returns k
+rows whenever k rows match, within pgvector's scan bounds
+(``hnsw.max_scan_tuples``, ``ivfflat.max_probes``).  On an older pgvector the
+defaults are left out by the same statement.  Settings on another statement:
+`with_search_settings()`, or `apply_search_settings()` in the transaction.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Select, bindparam, text
 from sqlalchemy.orm import Session
 
+from .._compat import Finish, PreludeSelect, retype_select
 from ..exc import ConfigurationError
 
-__all__ = ["SEARCH_OPTION", "IterativeScan", "SearchSettings", "apply_search_settings"]
+__all__ = [
+    "DEFAULTS_OPTION",
+    "DEFAULT_SETTINGS",
+    "SEARCH_OPTION",
+    "IterativeScan",
+    "SearchSelect",
+    "SearchSettings",
+    "apply_search_settings",
+    "with_search_settings",
+]
 
-#: The execution option that carries :class:`SearchSettings` on a statement.
+#: The execution option that carries `SearchSettings` on a statement.
 SEARCH_OPTION = "tridb_vector_search"
+#: The execution option that, ``False``, leaves `DEFAULT_SETTINGS` out of a `SearchSelect`.
+DEFAULTS_OPTION = "tridb_search_defaults"
 
 #: pgvector's ``iterative_scan`` modes.
 IterativeScan = Literal["off", "strict_order", "relaxed_order"]
 
+#: Settings that only pgvector 0.8 and later know (left out on older servers when defaults).
+_SINCE_08 = frozenset(
+    {"hnsw.iterative_scan", "ivfflat.iterative_scan", "hnsw.max_scan_tuples", "ivfflat.max_probes"}
+)
+
 
 @dataclass(frozen=True)
 class SearchSettings:
-    """pgvector query settings, applied with ``SET LOCAL``.
+    """pgvector query settings, applied with ``SET LOCAL`` in the query's transaction.
 
     ``iterative_scan`` (pgvector 0.8) keeps scanning the index until enough rows
     pass the query's filters; IVFFlat only knows ``relaxed_order``, so any
-    value other than ``off`` turns it on there.
+    value other than ``off`` turns it on there.  A field left ``None`` keeps
+    the server's value (or, in `nearest()`, the default of `DEFAULT_SETTINGS`).
+
+    :param ef_search: HNSW's candidate list size (``hnsw.ef_search``, pgvector's default 40).
+    :param probes: IVFFlat lists to scan (``ivfflat.probes``, default 1).
+    :param iterative_scan: ``"off"``, ``"strict_order"`` or ``"relaxed_order"``.
+    :param max_scan_tuples: HNSW's bound on an iterative scan
+        (``hnsw.max_scan_tuples``, default 20,000).
+    :param max_probes: IVFFlat's bound on an iterative scan (``ivfflat.max_probes``,
+        default all lists).
     """
 
     ef_search: int | None = None
@@ -51,7 +88,7 @@ class SearchSettings:
             ("ivfflat.max_probes", self.max_probes),
         ):
             if value is not None:
-                if not isinstance(value, int) or value < 1:
+                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                     raise ConfigurationError(f"{name} must be a positive integer, got {value!r}")
                 out[name] = str(value)
         if self.iterative_scan is not None:
@@ -67,18 +104,126 @@ class SearchSettings:
         return out
 
 
+#: What a search sets unless told otherwise: iterative scans, in exact distance
+#: order for HNSW (IVFFlat has only ``relaxed_order``), within pgvector's bounds.
+DEFAULT_SETTINGS = SearchSettings(iterative_scan="strict_order")
+
+_SET_CONFIG = """\
+SELECT pg_catalog.set_config(s.name, s.value, true)
+  FROM (VALUES {rows}) AS s(name, value, since_08)
+ WHERE NOT s.since_08
+    OR (SELECT pg_catalog.string_to_array(pg_catalog.split_part(e.extversion, '-', 1), '.')
+               ::pg_catalog.int4[] >= ARRAY[0, 8]
+          FROM pg_catalog.pg_extension e WHERE e.extname = 'vector')"""
+
+
+def _statement(
+    explicit: Mapping[str, str], defaults: Mapping[str, str]
+) -> tuple[Any, dict[str, Any]]:
+    rows = [(n, v, False) for n, v in explicit.items()]
+    rows += [(n, v, n in _SINCE_08) for n, v in defaults.items() if n not in explicit]
+    params: dict[str, Any] = {}
+    values = []
+    for i, (name, value, gated) in enumerate(rows):
+        params[f"n{i}"], params[f"v{i}"], params[f"g{i}"] = name, value, gated
+        values.append(f"(CAST(:n{i} AS text), CAST(:v{i} AS text), CAST(:g{i} AS boolean))")
+    stmt = text(_SET_CONFIG.format(rows=", ".join(values)))
+    return stmt.bindparams(*(bindparam(k) for k in params)), params
+
+
+def _apply(
+    bind: Session | Connection, explicit: Mapping[str, str], defaults: Mapping[str, str]
+) -> None:
+    if explicit or defaults:
+        stmt, params = _statement(explicit, defaults)
+        bind.execute(stmt, params)
+
+
 def apply_search_settings(bind: Session | Connection, settings: SearchSettings) -> None:
     """``SET LOCAL`` *settings* in *bind*'s current transaction (one statement).
+
+    For queries that are not a `SearchSelect` (those apply their own).  In an
+    autocommit connection there is no transaction to keep them: open one
+    (``with connection.begin():``) around this call and the query.
 
     :param bind: the session or connection whose transaction gets the settings.
     :param settings: the settings; nothing is executed when none is set.
     """
-    gucs = settings.gucs()
-    if not gucs:
-        return
-    calls = ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(gucs)))
-    params: dict[str, str] = {}
-    for i, (name, value) in enumerate(gucs.items()):
-        params[f"n{i}"], params[f"v{i}"] = name, value
-    stmt = text(f"SELECT {calls}").bindparams(*(bindparam(k) for k in params))
-    bind.execute(stmt, params)
+    _apply(bind, settings.gucs(), {})
+
+
+def _autocommit(connection: Connection) -> bool:
+    dbapi = getattr(connection.connection, "dbapi_connection", None)
+    return bool(getattr(dbapi, "autocommit", False))
+
+
+def _run_driver_sql(connection: Connection, sql: str) -> None:
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+    finally:
+        cursor.close()
+
+
+class SearchSelect(PreludeSelect):
+    """A ``Select`` that applies its search settings before it runs, on any connection.
+
+    What `nearest()` returns: ``.where()``, ``.join()`` and the other
+    generative methods keep the class.  It reads `SearchSettings` from the
+    execution option `SEARCH_OPTION` (the statement's or the call's) and puts
+    them over `DEFAULT_SETTINGS`, which the execution option `DEFAULTS_OPTION`
+    set to ``False`` leaves out.
+    """
+
+    __slots__ = ()
+    inherit_cache = True
+
+    def prelude(self, connection: Connection, options: Mapping[str, Any]) -> Finish | None:
+        """Send the settings' ``set_config`` on *connection*; in autocommit, open a transaction.
+
+        :param connection: the connection about to run the query.
+        :param options: the query's execution options.
+        """
+        settings = options.get(SEARCH_OPTION)
+        explicit = settings.gucs() if isinstance(settings, SearchSettings) else {}
+        defaults = DEFAULT_SETTINGS.gucs() if options.get(DEFAULTS_OPTION, True) else {}
+        if not explicit and not defaults:
+            return None
+        if not _autocommit(connection):
+            _apply(connection, explicit, defaults)  # in the transaction the query runs in
+            return None
+        if options.get("stream_results") or options.get("yield_per"):
+            warnings.warn(
+                "search settings of a streamed query on an autocommit connection are not "
+                "applied: run it inside connection.begin()",
+                stacklevel=4,
+            )
+            return None
+        _run_driver_sql(connection, "BEGIN")  # one transaction: a pooler keeps one server
+        try:
+            _apply(connection, explicit, defaults)
+        except BaseException:
+            _run_driver_sql(connection, "ROLLBACK")
+            raise
+
+        def finish(ok: bool) -> None:
+            _run_driver_sql(connection, "COMMIT" if ok else "ROLLBACK")
+
+        return finish
+
+
+def with_search_settings(
+    statement: Select[Any], settings: SearchSettings | None = None, *, defaults: bool = True
+) -> SearchSelect:
+    """*statement* as a `SearchSelect` that applies *settings* whenever it runs.
+
+    :param statement: a ``select()`` whose index scans the settings are for.
+    :param settings: the settings (validated now); ``None`` keeps the statement's own.
+    :param defaults: put them over `DEFAULT_SETTINGS` (iterative scans on).
+    """
+    out = retype_select(statement, SearchSelect)
+    options: dict[str, Any] = {DEFAULTS_OPTION: defaults}
+    if settings is not None:
+        settings.gucs()  # validate now, not at execution
+        options[SEARCH_OPTION] = settings
+    return out.execution_options(**options)

@@ -9,8 +9,9 @@ On ``before_flush`` the new objects, and the dirty ones whose source attributes
 changed, get their vectors computed (one provider call per provider per
 batch, validated) before any SQL, so the INSERT/UPDATE already carries them.
 On ``do_orm_execute`` ORM INSERT/UPDATE statements get vectors (see
-`.statements`) and queries from `nearest()` get their
-``SET LOCAL`` search settings.
+`.statements`).  Reading does not depend on this hook: `nearest()` returns a
+`SearchSelect` that applies its own search settings; the hook only applies
+them for other queries that carry `SEARCH_OPTION` by hand.
 
 AsyncSession: pass the ``AsyncSession`` itself, or the ``async_sessionmaker``
 (its ``sync_session_class`` is replaced by a subclass that carries the listeners,
@@ -29,7 +30,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..embedding import EmbeddingProvider
 from .compute import compute, plan_objects
-from .settings import SEARCH_OPTION, SearchSettings, apply_search_settings
+from .settings import SEARCH_OPTION, SearchSelect, SearchSettings, apply_search_settings
 from .spec import EmbeddingSpec
 from .statements import prepare_statement
 
@@ -73,7 +74,9 @@ class EmbeddingSync:
         """
         if state.is_select:
             settings = state.execution_options.get(SEARCH_OPTION)
-            if isinstance(settings, SearchSettings):
+            if isinstance(settings, SearchSettings) and not isinstance(
+                state.statement, SearchSelect
+            ):  # a SearchSelect (nearest()) applies its own, in any session
                 conn = state.session.connection(bind_arguments=state.bind_arguments)
                 apply_search_settings(conn, settings)
         elif self.statements and (state.is_insert or state.is_update):
