@@ -50,7 +50,15 @@ def _is_async_sessionmaker(target: object) -> bool:
 
 @dataclass
 class EmbeddingSync:
-    """The handle `install_embedding_sync()` returns; `remove()` undoes it."""
+    """The handle `install_embedding_sync()` returns; `remove()` undoes it.
+
+    Made by `install_embedding_sync()`, which takes the same parameters.
+
+    :param target: what the listeners are installed on: a ``sessionmaker``, a
+        ``Session`` or ``Session`` subclass, an ``AsyncSession`` or an
+        ``async_sessionmaker``.
+    :param statements: whether ORM INSERT/UPDATE statements get vectors too.
+    """
 
     target: Any
     statements: bool = True
@@ -60,8 +68,13 @@ class EmbeddingSync:
     def before_flush(self, session: Session, flush_context: Any, instances: Any) -> None:
         """Compute embeddings for the flush; raise before any SQL if one fails.
 
-        The ``before_flush`` listener: *session*'s new and dirty objects are
-        read, *flush_context* and *instances* are not used.
+        The ``before_flush`` listener.
+
+        :param session: the flushing session; its new objects, and the dirty
+            ones whose source attributes changed, get their vectors.
+        :param flush_context: SQLAlchemy's unit of work (not used).
+        :param instances: the objects passed to ``flush()`` (not used: every
+            new and dirty object of the session is embedded).
         """
         plan = plan_objects(list(session.new), list(session.dirty))
         if plan:
@@ -70,7 +83,12 @@ class EmbeddingSync:
     def do_orm_execute(self, state: ORMExecuteState) -> None:
         """Apply search settings to queries; embed ORM INSERT/UPDATE statements.
 
-        The ``do_orm_execute`` listener, for the statement that *state* runs.
+        The ``do_orm_execute`` listener.
+
+        :param state: the ORM execution; a select carrying `SearchSettings`
+            (other than a `nearest()` query, which applies its own) gets them
+            ``SET LOCAL``, and with *statements* an ORM INSERT/UPDATE gets
+            the vectors of its values.
         """
         if state.is_select:
             settings = state.execution_options.get(SEARCH_OPTION)
