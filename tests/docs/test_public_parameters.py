@@ -44,16 +44,8 @@ EXPORTING = ("sqlalchemy_tridb", "alembic_ext", "alembic_ext.operations")
 DIRECTIVE = re.compile(r"^::: *(\S+)[ \t]*\n((?:[ \t]+\S.*\n?)*)", re.M)
 CATCH_ALLS = {griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword}
 
-#: "object:parameter" entries not documented yet, each with the reason; keep it short
-_BUSY = "file busy in another change (issue 14): its docstrings are written after that lands"
-ALLOWED: dict[str, str] = {
-    "sqlalchemy_tridb.vector.sync.EmbeddingSync:target": _BUSY,
-    "sqlalchemy_tridb.vector.sync.EmbeddingSync:statements": _BUSY,
-    "sqlalchemy_tridb.vector.sync.EmbeddingSync.before_flush:session": _BUSY,
-    "sqlalchemy_tridb.vector.sync.EmbeddingSync.before_flush:flush_context": _BUSY,
-    "sqlalchemy_tridb.vector.sync.EmbeddingSync.before_flush:instances": _BUSY,
-    "sqlalchemy_tridb.vector.sync.EmbeddingSync.do_orm_execute:state": _BUSY,
-}
+#: "object:parameter" entries not documented yet, each with the reason; keep it empty
+ALLOWED: dict[str, str] = {}
 
 
 def _merge_init() -> bool:
