@@ -371,11 +371,13 @@ class TriDBPlugin(CreateEnginePlugin):
 
     def __init__(self, url: URL, kwargs: dict[str, Any]) -> None:
         self.load_age = _flag(kwargs.pop("tridb_load_age", url.query.get("tridb_load_age")), None)
-        self.register_vector = bool(
+        # "auto" (None) registers the types where the extension is installed, like true
+        self.register_vector = (
             _flag(
                 kwargs.pop("tridb_register_vector", url.query.get("tridb_register_vector")),
                 True,
             )
+            is not False
         )
 
     def update_url(self, url: URL) -> URL:
