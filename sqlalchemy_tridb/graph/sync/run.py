@@ -293,7 +293,9 @@ def _done_before(bind: Engine | Connection, walk: _Walk, lo: list[str]) -> int:
     if walk.step == "rows":
         sql = f"SELECT count(*) FROM {st.rows_sql(plan.table, plan.key, lo=False, hi=True)} x"
     else:
-        sql = f"SELECT count(*) FROM {plan.label_table} v WHERE {st.id_range_sql(lo=False, hi=True)}"
+        sql = (
+            f"SELECT count(*) FROM {plan.label_table} v WHERE {st.id_range_sql(lo=False, hi=True)}"
+        )
     with transaction(bind) as conn:
         return int(conn.execute(statement(sql), walk.params(None, lo)).scalar_one())
 
@@ -344,15 +346,19 @@ def sync_graph(
         from .check import check_graph
 
         return check_graph(bind, *models, labels=labels).as_sync_report()
-    with transaction(bind) as conn:
-        if install:
-            for meta in metas:
-                create_graph_objects(conn, registry_for(meta))
-        specs: list[NodeSpec | EdgeSpec] = [*nodes, *edges]
-        for graph in dict.fromkeys(s.graph for s in specs):
-            conn.execute(text(_progress_ddl(graph)))
-        plans = [LabelPlan(s, resolve_table(conn, s.table)) for s in specs]
-        ids = {id(p): label_ids(conn, p.spec) for p in plans}
+    specs: list[NodeSpec | EdgeSpec] = [*nodes, *edges]
+
+    def prepare() -> tuple[list[LabelPlan], dict[int, st.LabelIds]]:
+        with transaction(bind) as conn:  # a deadlock with writers (CREATE TRIGGER): again
+            if install:
+                for meta in metas:
+                    create_graph_objects(conn, registry_for(meta))
+            for graph in dict.fromkeys(s.graph for s in specs):
+                conn.execute(text(_progress_ddl(graph)))
+            plans = [LabelPlan(s, resolve_table(conn, s.table)) for s in specs]
+            return plans, {id(p): label_ids(conn, p.spec) for p in plans}
+
+    plans, ids = _retrying(prepare)
     report = SyncReport()
     for plan in plans if walk else []:
         result = LabelSync(plan.graph, plan.label, plan.kind)
@@ -386,10 +392,14 @@ def release_keys(
         sql = st.release_keys(plan.spec, plan.label_table, ids[id(plan)])
         if sql is None:
             continue
-        with transaction(bind) as conn:
-            conn.execute(settings, values)
-            conn.execute(text(f"LOCK TABLE {plan.table} IN SHARE MODE"))
-            released += conn.execute(statement(sql)).rowcount
+
+        def release(table: str = plan.table, sql: str = sql) -> int:
+            with transaction(bind) as conn:
+                conn.execute(settings, values)
+                conn.execute(text(f"LOCK TABLE {table} IN SHARE MODE"))
+                return int(conn.execute(statement(sql)).rowcount)
+
+        released += _retrying(release)
     for graph in dict.fromkeys(p.graph for p in plans):
         with transaction(bind) as conn:
             released += conn.execute(statement(st.release_lost_labels(graph))).rowcount
