@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import sqlalchemy
@@ -171,3 +171,47 @@ def test_replace_parameters_changes_what_an_orm_insert_writes(many: bool) -> Non
                 session.execute(insert(Note), {"id": 1, "body": "a"})
             bodies = session.scalars(select(Note.body).order_by(Note.id)).all()
             assert bodies == (["A", "B"] if many else ["A"])
+
+
+class _Counting(_compat.PreludeSelect):
+    __slots__ = ()
+    inherit_cache = True
+    seen: ClassVar[list[object]] = []
+
+    def prelude(self, connection: Any, options: Any) -> Any:
+        _Counting.seen.append(options.get("mark"))
+        return lambda ok: _Counting.seen.append(("done", ok))
+
+
+def test_a_prelude_select_runs_its_prelude_on_every_execution_path() -> None:
+    engine = create_engine("sqlite://")
+    Note.__table__.create(engine)
+    _Counting.seen.clear()
+    with private_api("ClauseElement._execute_on_connection / Select._generate"):
+        stmt = _compat.retype_select(select(Note.id), _Counting).execution_options(mark=1)
+        assert isinstance(stmt.where(Note.id > 0).order_by(Note.id).limit(3), _Counting)
+        with engine.connect() as conn:
+            conn.execute(stmt.where(Note.id > 0))
+            conn.scalar(stmt, execution_options={"mark": 2})
+        with Session(engine) as session:
+            session.scalars(stmt.limit(1)).all()
+        assert _Counting.seen == [1, ("done", True), 2, ("done", True), 1, ("done", True)]
+
+
+def test_on_conflict_set_is_read_and_extended() -> None:
+    from sqlalchemy.dialects import postgresql
+
+    table = Table(
+        "compat_u", MetaData(), Column("id", Integer, primary_key=True), Column("name", String)
+    )
+    with private_api("Insert._post_values_clause / OnConflictDoUpdate.update_values_to_set"):
+        ins = postgresql.insert(table).values(id=1, name="a")
+        stmt = ins.on_conflict_do_update(index_elements=["id"], set_={"name": "b"})
+        assert list(_compat.on_conflict_set(stmt) or {}) == ["name"]
+        assert _compat.on_conflict_set(ins) is None
+        assert _compat.on_conflict_set(ins.on_conflict_do_nothing()) is None
+        wider = _compat.replace_on_conflict_set(stmt, {"id": ins.excluded.id})
+        sql = str(wider.compile(dialect=postgresql.dialect()))
+        set_part = sql.partition("DO UPDATE SET ")[2]
+        assert "id = excluded.id" in set_part and "name = %(param_1)s" in set_part, sql
+        assert "id = excluded.id" not in str(stmt.compile(dialect=postgresql.dialect()))
