@@ -35,6 +35,7 @@ import argparse
 import importlib.metadata
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -230,6 +231,12 @@ def run_variant(work: Path, variant: str, url: str, files: Sequence[str]) -> dic
         "-W", "ignore", f"--junitxml={junit}", "--dburi", url,
         *[f"tests/{f}" for f in files],
     ]  # fmt: skip
+    for leftover in ("scratch", "querytest.db"):  # an interrupted run's
+        path = work / leftover
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "_run", variant, "--", *args],

@@ -18,6 +18,7 @@ from alembic.util import PriorityDispatchResult
 from sqlalchemy import Column, Connection, Index, Table
 
 from sqlalchemy_tridb.vector import spec_of
+from sqlalchemy_tridb.vector.sources import ColumnsSource, TemplateSource
 
 from .._compat import all_registries
 from ..declared import is_pgvector_type
@@ -27,7 +28,13 @@ from ..operations import AlterVectorColumnOp, BackfillEmbeddingsOp
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
 
-__all__ = ["VECTOR_METHODS", "attribute_path", "compare_vector_table", "index_signature"]
+__all__ = [
+    "VECTOR_METHODS",
+    "attribute_path",
+    "backfill_op",
+    "compare_vector_table",
+    "index_signature",
+]
 
 #: The access methods pgvector adds.
 VECTOR_METHODS = frozenset({"hnsw", "ivfflat"})
@@ -92,6 +99,51 @@ def attribute_path(column: Column[Any]) -> str | None:
                     cls = mapper.class_
                     return f"{cls.__module__}:{cls.__qualname__}.{prop.key}"
     return None
+
+
+def _column_names(column: Column[Any], attrs: tuple[str, ...]) -> dict[str, str]:
+    """Attribute name -> column name for the *attrs* whose column is named otherwise."""
+    out: dict[str, str] = {}
+    for reg in all_registries():
+        for mapper in list(reg.mappers):
+            if mapper.local_table is not column.table:
+                continue
+            for attr in attrs:
+                prop = mapper.attrs.get(attr)
+                cols = getattr(prop, "columns", None)
+                if cols and cols[0].name != attr:
+                    out[attr] = str(cols[0].name)
+    return out
+
+
+def backfill_op(column: Column[Any], table: str, schema: str | None) -> BackfillEmbeddingsOp:
+    """The backfill step of an embedding column, carrying its source, provider and dimension.
+
+    A template or attribute names are carried as text, so the step computes
+    the vectors without the models; a callable source cannot be, and the step
+    names the mapped attribute instead.
+
+    :param column: the embedding column of the target ``MetaData``.
+    :param table: its table's name.
+    :param schema: its table's schema (``None``: the default one).
+    """
+    spec = spec_of(column)
+    assert spec is not None
+    provider = spec.provider if isinstance(spec.provider, str) else spec.provider.name
+    kw: dict[str, Any] = {"provider": provider, "dimension": spec.dim, "schema": schema}
+    source = spec.source
+    if isinstance(source, TemplateSource):
+        kw["source"] = source.template
+    elif isinstance(source, ColumnsSource):
+        kw["source"] = list(source.names)
+        if source.separator != "\n":
+            kw["separator"] = source.separator
+    # the models' attribute too: a callable source needs it, and a provider instance
+    # that is not registered under its name is found through it while it is the same
+    kw["attribute"] = attribute_path(column)
+    if "source" in kw:
+        kw["columns"] = _column_names(column, tuple(source.watch or ())) or None
+    return BackfillEmbeddingsOp(table, column.name, **kw)
 
 
 def _with_opclasses(
@@ -171,14 +223,7 @@ def _compare_columns(modify_ops: ops.ModifyTableOps, metadata_table: Table) -> N
             out.append(op)
             continue
         if column is not None and spec_of(column) is not None:
-            out.append(
-                BackfillEmbeddingsOp(
-                    metadata_table.name,
-                    column.name,
-                    attribute=attribute_path(column),
-                    schema=modify_ops.schema,
-                )
-            )
+            out.append(backfill_op(column, metadata_table.name, modify_ops.schema))
     modify_ops.ops[:] = out
 
 

@@ -191,8 +191,8 @@ def test_backfill_renders_with_instructions() -> None:
     op = BackfillEmbeddingsOp("product", "embedding", attribute="app.models:Product.embedding")
     assert _render(op) == (
         "# Backfill: rows already in product get their embedding computed here.\n"
-        "# It does nothing when no row has a NULL vector; otherwise it imports the attribute\n"
-        "# below and runs sqlalchemy_tridb.vector.backfill() in this transaction.\n"
+        "# It does nothing when no row has a NULL vector; otherwise it computes them in this\n"
+        "# transaction, with the source and provider the column has in this revision.\n"
         "op.backfill_embeddings('product', 'embedding', "
         "attribute='app.models:Product.embedding')"
     )

@@ -105,7 +105,8 @@ def test_two_versions_round_trip(tmp_path: Path, empty_db_url: str) -> None:
         assert "op.create_graph_sync('tag'" in up
         assert "postgresql_with={'m': 32, 'ef_construction': 64}" in up
         assert (
-            "op.backfill_embeddings('person', 'name_embedding', "
+            "op.backfill_embeddings('person', 'name_embedding', source='{name}', "
+            "provider='alembic-tiny', dimension=4, "
             "attribute='tridb_alembic_cases.models_v2:Person.name_embedding')" in up
         )
         assert "# document.half: the vector type changes, so stored vectors are" in up
