@@ -61,7 +61,37 @@ class EmbeddingError(TriDBError):
 
 
 class ProviderError(EmbeddingError):
-    """An embedding provider is unknown, failed, or returned unusable vectors."""
+    """An embedding provider is unknown, failed, or returned unusable vectors.
+
+    The message names the provider, the column and the offending text
+    (shortened); the same facts are attributes, ``None`` where unknown:
+
+    - ``provider``: the provider's name;
+    - ``column``: the embedding column, as ``"Product.embedding"`` (several,
+      comma-separated, when one provider call served several columns);
+    - ``index``: the position of the bad vector in the batch of texts the
+      provider got;
+    - ``text``: the offending text, whole (for a call that failed as a whole,
+      the first text of the batch);
+    - ``texts``: how many texts the provider call had.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        column: str | None = None,
+        index: int | None = None,
+        text: str | None = None,
+        texts: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.column = column
+        self.index = index
+        self.text = text
+        self.texts = texts
 
 
 class EmbeddingDeclarationError(ConfigurationError):

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from ..exc import ProviderError
 
-__all__ = ["CallableProvider", "EmbeddingProvider", "Vectors", "as_vectors"]
+__all__ = ["CallableProvider", "EmbeddingProvider", "Vectors", "as_vectors", "shorten"]
 
 #: What ``embed`` returns: one float32 row per text.
 Vectors = npt.NDArray[np.float32]
@@ -55,7 +55,18 @@ class EmbeddingProvider(Protocol):
         ...
 
 
-def as_vectors(raw: Any, *, count: int, dimension: int, what: str) -> Vectors:
+def shorten(text: str, limit: int = 60) -> str:
+    """*text* quoted for a message, cut to *limit* characters with an ellipsis.
+
+    :param text: the text.
+    :param limit: the most characters kept.
+    """
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def as_vectors(
+    raw: Any, *, count: int, dimension: int, what: str, texts: Sequence[str] | None = None
+) -> Vectors:
     """Check a provider's result and return it as a C-contiguous float32 array.
 
     *what* names the provider and the columns, for the error message.
@@ -64,22 +75,32 @@ def as_vectors(raw: Any, *, count: int, dimension: int, what: str) -> Vectors:
     :param count: the number of texts it was given (rows expected).
     :param dimension: the vector length expected.
     :param what: names the provider and the columns in error messages.
+    :param texts: the texts it was given, to name the one whose vector is bad.
+    :raises ProviderError: with ``index`` (and ``text``) of a NaN or Inf vector.
     """
     try:
         arr = np.asarray(raw, dtype=np.float32)
     except (TypeError, ValueError) as err:
-        raise ProviderError(f"{what}: the provider returned no array of numbers ({err})") from err
+        raise ProviderError(
+            f"{what}: the provider returned no array of numbers ({err})", texts=count
+        ) from err
     if arr.shape != (count, dimension):
         raise ProviderError(
             f"{what}: expected vectors of shape ({count}, {dimension}), got {arr.shape}; "
-            "fix the provider or declare the column with the provider's dimension"
+            "fix the provider or declare the column with the provider's dimension",
+            texts=count,
         )
     finite = np.isfinite(arr).all(axis=1)
     if not finite.all():
         bad = int(np.flatnonzero(~finite)[0])
+        text = texts[bad] if texts is not None and len(texts) == count else None
+        named = f" (text {shorten(text)})" if text is not None else ""
         raise ProviderError(
-            f"{what}: vector {bad} of {count} contains NaN or Inf; "
-            "check the provider (and the text it got) before flushing again"
+            f"{what}: vector {bad} of {count}{named} contains NaN or Inf; "
+            "check the provider (and the text it got) before flushing again",
+            index=bad,
+            text=text,
+            texts=count,
         )
     return np.ascontiguousarray(arr)
 
@@ -115,5 +136,9 @@ class CallableProvider:
             another shape than ``(len(texts), dimension)`` or holds NaN or Inf.
         """
         return as_vectors(
-            self.fn(list(texts)), count=len(texts), dimension=self.dimension, what=self.name
+            self.fn(list(texts)),
+            count=len(texts),
+            dimension=self.dimension,
+            what=self.name,
+            texts=texts,
         )

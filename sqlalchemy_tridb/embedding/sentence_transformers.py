@@ -142,4 +142,6 @@ class SentenceTransformerProvider:
                 )
             finally:
                 torch.set_num_threads(previous)
-        return as_vectors(raw, count=len(texts), dimension=self.dimension, what=self.model)
+        return as_vectors(
+            raw, count=len(texts), dimension=self.dimension, what=self.model, texts=texts
+        )

@@ -17,6 +17,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Mapper
 
 from ..embedding import EmbeddingProvider, Vectors
+from ..embedding.provider import shorten
 from ..exc import EmbeddingError, ProviderError
 from .sources import CallableSource, text_from_mapping
 from .spec import EmbeddingSpec, spec_of
@@ -173,8 +174,6 @@ def _batch_size(provider: EmbeddingProvider, group: list[Job]) -> int | None:
 
 
 def _embed(provider: EmbeddingProvider, texts: list[str], dim: int, group: list[Job]) -> Vectors:
-    labels = ", ".join(dict.fromkeys(j.attr.label for j in group))
-    what = f"embedding provider {provider.name!r} for {labels}"
     size = _batch_size(provider, group) or len(texts)
     chunks: list[Vectors] = []
     for start in range(0, len(texts), size):
@@ -182,31 +181,75 @@ def _embed(provider: EmbeddingProvider, texts: list[str], dim: int, group: list[
         try:
             raw = provider.embed(batch)
         except Exception as err:
-            raise ProviderError(
-                f"{what} failed ({err!r}); nothing was written: roll back the session or fix "
-                "the provider, then flush again"
-            ) from err
-        chunks.append(_check(raw, batch, dim, what, group))
+            raise _failed(provider, batch, group, err) from err
+        chunks.append(_check(raw, batch, dim, provider, group))
     return np.concatenate(chunks) if len(chunks) != 1 else chunks[0]
 
 
-def _check(raw: Any, batch: list[str], dim: int, what: str, group: list[Job]) -> Vectors:
+def _labels(group: list[Job], text: str | None = None) -> str:
+    jobs = [j for j in group if j.text == text] or group if text is not None else group
+    return ", ".join(dict.fromkeys(j.attr.label for j in jobs))
+
+
+def _failed(
+    provider: EmbeddingProvider, batch: list[str], group: list[Job], err: Exception
+) -> ProviderError:
+    """The provider raised: name the text it reported (its ``index``), else the batch."""
+    index = getattr(err, "index", None)
+    text = batch[index] if isinstance(index, int) and 0 <= index < len(batch) else None
+    first = text if text is not None else batch[0]
+    column = _labels(group, first)
+    what = (
+        f"text {shorten(text)}"
+        if text is not None
+        else f"text {shorten(first)}"
+        if len(batch) == 1
+        else f"{len(batch)} texts, the first {shorten(first)}"
+    )
+    return ProviderError(
+        f"embedding provider {provider.name!r} for {column} failed on {what} ({err!r}); "
+        "nothing was written: roll back the session or fix the provider, then flush again",
+        provider=provider.name,
+        column=column,
+        index=index if text is not None else None,
+        text=first,
+        texts=len(batch),
+    )
+
+
+def _check(
+    raw: Any, batch: list[str], dim: int, provider: EmbeddingProvider, group: list[Job]
+) -> Vectors:
+    facts: dict[str, Any] = {"provider": provider.name, "texts": len(batch)}
+    what = f"embedding provider {provider.name!r} for {_labels(group)}"
     try:
         arr = np.asarray(raw, dtype=np.float32)
     except (TypeError, ValueError) as err:
-        raise ProviderError(f"{what}: the provider returned no array of numbers ({err})") from err
+        raise ProviderError(
+            f"{what}: the provider returned no array of numbers ({err})",
+            column=_labels(group),
+            **facts,
+        ) from err
     if arr.shape != (len(batch), dim):
         raise ProviderError(
             f"{what}: expected shape ({len(batch)}, {dim}) but got {arr.shape}; nothing was "
-            "written: fix the provider or declare the column with its dimension"
+            "written: fix the provider or declare the column with its dimension",
+            column=_labels(group),
+            **facts,
         )
     finite = np.isfinite(arr).all(axis=1)
     if not finite.all():
-        text = batch[int(np.flatnonzero(~finite)[0])]
-        label = next(j.attr.label for j in group if j.text == text)
+        index = int(np.flatnonzero(~finite)[0])
+        text = batch[index]
+        label = _labels(group, text)
         raise ProviderError(
-            f"{what}: the vector for {label} (text {text[:60]!r}) contains NaN or Inf; "
-            "nothing was written: fix the provider or the text, then flush again"
+            f"embedding provider {provider.name!r}: the vector for {label} (text "
+            f"{shorten(text)}) contains NaN or Inf (vector {index} of a batch of {len(batch)}); "
+            "nothing was written: fix the provider or the text, then flush again",
+            column=label,
+            index=index,
+            text=text,
+            **facts,
         )
     return arr
 

@@ -10,6 +10,7 @@ from sqlalchemy import Column
 from sqlalchemy.types import TypeEngine
 
 from ..embedding import EmbeddingProvider, Vectors, as_vectors, resolve_provider
+from ..embedding.provider import shorten
 from ..exc import ProviderError
 from .index import IndexSpec
 from .operators import Distance
@@ -73,13 +74,20 @@ class EmbeddingSpec:
         return vector
 
     def _embed_query(self, provider: EmbeddingProvider, text: str, where: str) -> Vectors:
+        facts: dict[str, Any] = {"provider": provider.name, "column": where, "text": text}
         try:
             raw = provider.embed([text])
-        except ProviderError:
-            raise
+            checked = as_vectors(raw, count=1, dimension=self.dim, what=where, texts=[text])
         except Exception as err:  # any provider failure becomes a typed error
-            raise ProviderError(f"{where}: provider {provider.name!r} failed ({err})") from err
-        return as_vectors(raw, count=1, dimension=self.dim, what=where).reshape(self.dim)
+            index = getattr(err, "index", None)
+            raise ProviderError(
+                f"{where}: provider {provider.name!r} failed on the query text "
+                f"{shorten(text)} ({err})",
+                index=index,
+                texts=1,
+                **facts,
+            ) from err
+        return checked.reshape(self.dim)
 
 
 def spec_of(column: Any) -> EmbeddingSpec | None:
