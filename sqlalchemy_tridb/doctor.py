@@ -346,11 +346,9 @@ def doctor(bind: Engine | Connection, *models: object, command: str = "MODELS") 
     if "age" in ok and specs:
         found = check_graph(bind, *models)
         for x in found.labels:
-            if x.drift:
+            if x.drift and x.exists:  # a missing label is reported above, with its fix
                 what = (
-                    "does not exist"
-                    if not x.exists
-                    else f"{x.missing} missing, {x.extra} extra, {x.differing} differing, "
+                    f"{x.missing} missing, {x.extra} extra, {x.differing} differing, "
                     f"{x.dangling} dangling"
                 )
                 report.add("drift", f"{x.graph}.{x.label}: {what}", f"tridb graph repair {command}")
