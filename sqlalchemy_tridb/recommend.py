@@ -45,7 +45,7 @@ from .graph.query import Step, walk
 from .graph.query.common import describe, spec_of_class, spec_of_instance
 from .vector.comparator import similarity_from_distance
 from .vector.operators import distance_between
-from .vector.settings import SEARCH_OPTION, SearchSettings
+from .vector.settings import SearchSettings, with_search_settings
 from .vector.spec import spec_of
 
 __all__ = ["recommend", "related"]
@@ -178,13 +178,13 @@ def recommend(
         ef_search=min(max(candidates, _DEFAULT_EF_SEARCH), _MAX_EF_SEARCH),
         iterative_scan="strict_order",
     )
-    return (
+    stmt = (
         select(target, scored.c.graph_score, scored.c.vector_score, score)
         .join(scored, scored.c.id == pk)
         .order_by(score.desc(), pk)
         .limit(k)
-        .execution_options(**{SEARCH_OPTION: wide})
     )
+    return with_search_settings(stmt, wide)
 
 
 def related(
