@@ -155,15 +155,13 @@ def database_url(kind: str) -> str:
 
 
 def _hide_package() -> None:
-    """Make the package's entry points invisible (the baseline)."""
-    original = importlib.metadata.entry_points
+    """Make the package's distribution, so its entry points, invisible (the baseline)."""
+    original = importlib.metadata.distributions
 
-    def entry_points(**params: object) -> object:
-        found = original(**params)  # type: ignore[arg-type]
-        kept = [ep for ep in found if getattr(ep.dist, "name", None) != DIST]
-        return importlib.metadata.EntryPoints(kept)
+    def distributions(**kw: object) -> object:
+        return (d for d in original(**kw) if d.metadata["Name"] != DIST)  # type: ignore[arg-type]
 
-    importlib.metadata.entry_points = entry_points  # type: ignore[assignment]
+    importlib.metadata.distributions = distributions  # type: ignore[assignment]
 
 
 def _wrap_configure(transform: object) -> None:

@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import importlib.metadata
 import sys
+from collections.abc import Iterator
 from typing import Any
 
-_original = importlib.metadata.entry_points
+_original = importlib.metadata.distributions
 
 
-def _entry_points(**params: Any) -> importlib.metadata.EntryPoints:
-    found = _original(**params)
-    return importlib.metadata.EntryPoints(
-        [ep for ep in found if getattr(ep.dist, "name", None) != "sqlalchemy-tridb"]
-    )
+def _distributions(**kw: Any) -> Iterator[importlib.metadata.Distribution]:
+    # entry_points() reads them: sqlalchemy-tridb's are gone with its distribution
+    return (d for d in _original(**kw) if d.metadata["Name"] != "sqlalchemy-tridb")
 
 
 if __name__ == "__main__":
-    importlib.metadata.entry_points = _entry_points  # type: ignore[assignment]
+    importlib.metadata.distributions = _distributions  # type: ignore[assignment]
     from alembic.config import main
 
     main(argv=sys.argv[1:], prog="alembic")
