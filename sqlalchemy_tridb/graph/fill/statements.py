@@ -109,57 +109,64 @@ def next_id_sql(label_table: str, *, lo: bool) -> str:
 
 
 def _counts(cte: str, sql: str, added: str, updated: str, removed: str) -> str:
+    """*sql* (``... RETURNING``) as the CTE *cte*, then the three counts."""
     return f"WITH {cte} AS (\n{sql}\n)\nSELECT {added}, {updated}, {removed}"
 
 
-def write_vertices(node: NodeSpec, lt: str, rows: str, ids: LabelIds) -> list[str]:
+def _upsert(lt: str, batch: str, cols: list[str], *, fresh: bool) -> str:
+    """Update the batch's rows whose values differ, insert those with no id in *lt*.
+
+    One statement, so both parts read one snapshot; a plain insert behind an
+    anti-join is about 1.7x faster than ``INSERT ... ON CONFLICT``.  *fresh*
+    (the label was empty when the walk began, so all it holds was written by
+    the triggers) leaves out the update.  Returns ``(added, updated, 0)``.
+    """
+    names = ", ".join(cols)
+    values = ", ".join(f"x.{c}" for c in cols)
+    sets = ",\n    ".join(f"{c} = x.{c}" for c in cols if c != "id")
+    differ = ", ".join(f"v.{c}" for c in cols if c != "id")
+    same = ", ".join(f"x.{c}" for c in cols if c != "id")
+    parts = [f"WITH x AS MATERIALIZED (\n{batch}\n)"]
+    if not fresh:
+        parts.append(
+            f", upd AS (\n    UPDATE {lt} v SET {sets}\n    FROM x WHERE v.id = x.id\n"
+            f"      AND ({differ}) IS DISTINCT FROM ({same})\n    RETURNING 1\n)"
+        )
+    parts.append(
+        f", ins AS (\n    INSERT INTO {lt} ({names})\n    SELECT {values} FROM x\n"
+        "    WHERE "
+        + " AND ".join(f"x.{c} IS NOT NULL" for c in cols if c != "properties")
+        + f"\n      AND NOT EXISTS (SELECT 1 FROM {lt} h WHERE h.id = x.id)\n    RETURNING 1\n)"
+    )
+    updated = "0" if fresh else "(SELECT count(*) FROM upd)"
+    parts.append(f"\nSELECT (SELECT count(*) FROM ins), {updated}, 0")
+    return "".join(parts)
+
+
+def write_vertices(
+    node: NodeSpec, lt: str, rows: str, ids: LabelIds, *, fresh: bool = False
+) -> list[str]:
     """Allocate the batch's ids, then add its missing vertices and fix differing properties.
 
-    The last statement returns ``(added, updated, 0)``.
+    The last statement returns ``(added, updated, 0)``; *fresh* as in `_upsert()`.
     """
     g = node.graph
     vid = vertex_id_sql(g, ids.own, node.pk, "n")
-    upsert = (
-        f"INSERT INTO {lt} AS v (id, properties)\n"
-        f"SELECT x.id, x.properties FROM (\n"
+    batch = (
         f"    SELECT {vid} AS id,\n    {properties_sql('n', node.props, g)} AS properties\n"
-        f"    FROM {rows} n) x\n"
-        "WHERE x.id IS NOT NULL\n"
-        "ON CONFLICT (id) DO UPDATE SET properties = EXCLUDED.properties\n"
-        "WHERE v.properties IS DISTINCT FROM EXCLUDED.properties\n"
-        "RETURNING (v.xmax::pg_catalog.text = '0') AS added"
+        f"    FROM {rows} n"
     )
-    counts = _counts(
-        "w",
-        upsert,
-        "(SELECT count(*) FROM w WHERE w.added)",
-        "(SELECT count(*) FROM w WHERE NOT w.added)",
-        "0",
-    )
-    return [allocate_sql(g, ids.own, node.pk, "n", rows), counts]
+    upsert = _upsert(lt, batch, ["id", "properties"], fresh=fresh)
+    return [allocate_sql(g, ids.own, node.pk, "n", rows), upsert]
 
 
-def write_association_edges(edge: EdgeSpec, lt: str, rows: str, ids: LabelIds) -> list[str]:
+def write_association_edges(
+    edge: EdgeSpec, lt: str, rows: str, ids: LabelIds, *, fresh: bool = False
+) -> list[str]:
     """As `write_vertices()`, for association edges (ids of their own)."""
     new = edge_rows_sql(edge, "n", rows, ids.edge())
-    upsert = (
-        f"INSERT INTO {lt} AS v (id, start_id, end_id, properties)\n"
-        f"SELECT x.id, x.start_id, x.end_id, x.properties FROM (\n{new}\n) x\n"
-        "WHERE x.id IS NOT NULL AND x.start_id IS NOT NULL AND x.end_id IS NOT NULL\n"
-        "ON CONFLICT (id) DO UPDATE SET start_id = EXCLUDED.start_id,\n"
-        "    end_id = EXCLUDED.end_id, properties = EXCLUDED.properties\n"
-        "WHERE (v.start_id, v.end_id, v.properties)\n"
-        "    IS DISTINCT FROM (EXCLUDED.start_id, EXCLUDED.end_id, EXCLUDED.properties)\n"
-        "RETURNING (v.xmax::pg_catalog.text = '0') AS added"
-    )
-    counts = _counts(
-        "w",
-        upsert,
-        "(SELECT count(*) FROM w WHERE w.added)",
-        "(SELECT count(*) FROM w WHERE NOT w.added)",
-        "0",
-    )
-    return [*edge_allocations(edge, "n", rows, ids.edge()), counts]
+    upsert = _upsert(lt, new, ["id", "start_id", "end_id", "properties"], fresh=fresh)
+    return [*edge_allocations(edge, "n", rows, ids.edge()), upsert]
 
 
 def write_plain_edges(edge: EdgeSpec, lt: str, rows: str, ids: LabelIds, anchor: str) -> list[str]:

@@ -175,6 +175,8 @@ class _Walk:
     plan: LabelPlan
     step: str  #: "rows" or "ids"
     ids: st.LabelIds
+    #: the label was empty when the walk began: no updates, no ids walk
+    fresh: bool = False
 
     def bound(self, conn: Connection, lo: list[str] | None, size: int) -> list[str] | None:
         if self.step == "rows":
@@ -201,9 +203,9 @@ class _Walk:
         if self.step == "rows":
             rows = st.rows_sql(plan.table, plan.key, lo=lo, hi=hi)
             if isinstance(spec, NodeSpec):
-                return st.write_vertices(spec, lt, rows, ids)
+                return st.write_vertices(spec, lt, rows, ids, fresh=self.fresh)
             if spec.kind == "association":
-                return st.write_association_edges(spec, lt, rows, ids)
+                return st.write_association_edges(spec, lt, rows, ids, fresh=self.fresh)
             return st.write_plain_edges(spec, lt, rows, ids, plan.anchor)
         where = st.id_range_sql(lo=lo, hi=hi)
         if isinstance(spec, NodeSpec):
@@ -364,8 +366,12 @@ def sync_graph(
         result = LabelSync(plan.graph, plan.label, plan.kind)
         report.labels.append(result)
         rows = _count(bind, f"SELECT count(*) FROM {plan.table}")
-        for step in ("rows", "ids"):
-            walker = _Walk(plan, step, ids[id(plan)])
+        # an empty label holds only what the triggers write from now on: nothing to
+        # update or remove (a resumed walk's label is not empty)
+        empty = f"SELECT count(*) FROM (SELECT FROM {plan.label_table} LIMIT 1) x"
+        fresh = _count(bind, empty) == 0
+        for step in ("rows",) if fresh else ("rows", "ids"):
+            walker = _Walk(plan, step, ids[id(plan)], fresh)
             total = (
                 rows if step == "rows" else _count(bind, f"SELECT count(*) FROM {plan.label_table}")
             )
