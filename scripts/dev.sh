@@ -97,7 +97,19 @@ cmd_test() {
     fi
     log "pytest"
     "$VENV/bin/python" -m pytest "$@"
+    alembic_suite
     sqlalchemy_floor "$@"
+}
+
+alembic_suite() {
+    # Alembic's own autogenerate tests, with and without the plugin named (a
+    # subset: docs/alembic.md, "Alembic's own test suite"). The sdist is fetched
+    # from PyPI once, into ~/.cache/sqlalchemy-tridb/alembic-suite.
+    if [ -n "${TRIDB_SKIP_ALEMBIC_SUITE:-}" ]; then
+        log "Alembic's own test suite skipped (TRIDB_SKIP_ALEMBIC_SUITE)"; return 0
+    fi
+    log "Alembic's own test suite, with the plugin (scripts/alembic_suite.py --quick)"
+    "$VENV/bin/python" scripts/alembic_suite.py --quick
 }
 
 sqlalchemy_floor() {
