@@ -356,7 +356,9 @@ def sync_graph(
                 for meta in metas:
                     create_graph_objects(conn, registry_for(meta))
             for graph in dict.fromkeys(s.graph for s in specs):
-                conn.execute(text(_progress_ddl(graph)))
+                exists = f"SELECT pg_catalog.to_regclass({sql_literal(_progress_table(graph))})"
+                if conn.execute(text(exists)).scalar() is None:  # no CREATE right needed then
+                    conn.execute(text(_progress_ddl(graph)))
             plans = [LabelPlan(s, resolve_table(conn, s.table)) for s in specs]
             return plans, {id(p): label_ids(conn, p.spec) for p in plans}
 
