@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, Table, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex
 
 from .graph.schema import sync_triggers
 from .graph.spec import EdgeSpec, NodeSpec
@@ -243,10 +245,11 @@ def _vector(
                     name=name,
                 )
                 if valid is None:
+                    create = str(CreateIndex(index).compile(dialect=postgresql.dialect()))  # type: ignore[no-untyped-call]
                     report.add(
                         "index",
                         f"vector index {index.name} on {table.name} is missing",
-                        "alembic revision --autogenerate (or metadata.create_all)",
+                        " ".join(create.split()),  # or: alembic revision --autogenerate
                     )
                 elif not valid:
                     report.add(
