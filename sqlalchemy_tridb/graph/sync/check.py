@@ -203,41 +203,68 @@ def _sample(cte: str, expr: str) -> str:
     return f"(SELECT pg_catalog.array_agg(s.k) FROM ({inner}) s)"
 
 
+def _first(expr: str, cond: str) -> str:
+    return f"(pg_catalog.array_agg({expr}) FILTER (WHERE {cond}))[1:{_SAMPLE}]"
+
+
+def _by_id(want: str, have: str, differs: str, key_w: str, key_h: str) -> str:
+    """One pass of a hash full join by id: the counts, and a few keys of each kind.
+
+    *want* yields ``id`` and whatever *differs* and *key_w* read as ``w.*``;
+    *have* ``id`` and what they read as ``h.*``.  Columns: rows, present,
+    missing, extra, differing, then the samples of missing, extra, differing.
+    """
+    missing, extra = "j.here AND j.hid IS NULL", "j.here IS NULL"
+    differing = "j.here AND j.hid IS NOT NULL AND j.differs"
+    joined = (
+        f"    SELECT w.here, h.id AS hid, {differs} AS differs,\n"
+        f"        {key_w} AS kw, {key_h} AS kh\n"
+        f"    FROM (\n{want}\n    ) w\n"
+        f"    FULL JOIN (\n{have}\n    ) h ON h.id = w.id"
+    )
+    return (
+        "    SELECT count(j.here) AS rows, count(j.hid) AS present,\n"
+        f"        count(*) FILTER (WHERE {missing}) AS missing,\n"
+        f"        count(*) FILTER (WHERE {extra}) AS extra,\n"
+        f"        count(*) FILTER (WHERE {differing}) AS differing,\n"
+        f"        {_first('j.kw', missing)} AS s_missing,\n"
+        f"        {_first('j.kh', extra)} AS s_extra,\n"
+        f"        {_first('j.kw', differing)} AS s_differing\n"
+        f"    FROM (\n{joined}\n    ) j"
+    )
+
+
 def vertex_check_sql(plan: LabelPlan, ids: st.LabelIds) -> str:
     """One statement: rows, present, missing, extra, differing and samples of a vertex label."""
     node = plan.spec
     assert isinstance(node, NodeSpec)
-    g, lt = node.graph, plan.label_table
-    return (
-        "WITH want AS MATERIALIZED (\n"
-        f"    SELECT {vertex_id_sql(g, ids.own, node.pk, 'n')} AS id,\n"
+    g = node.graph
+    want = (
+        f"    SELECT TRUE AS here, {vertex_id_sql(g, ids.own, node.pk, 'n')} AS id,\n"
         f"        {key_text_sql(node.pk, refs(node.pk, 'n'))} AS key,\n"
         f"        {properties_sql('n', node.props, g)} AS p\n"
-        f"    FROM {plan.table} n\n"
-        f"), have AS MATERIALIZED (SELECT v.id, v.properties AS p FROM {lt} v\n"
-        "), missing AS MATERIALIZED (\n"
-        "    SELECT w.key FROM want w LEFT JOIN have h ON h.id = w.id WHERE h.id IS NULL\n"
-        "), extra AS MATERIALIZED (\n"
-        "    SELECT h.id FROM have h LEFT JOIN want w ON w.id = h.id WHERE w.id IS NULL\n"
-        "), differing AS MATERIALIZED (\n"
-        "    SELECT w.key FROM want w JOIN have h ON h.id = w.id WHERE h.p IS DISTINCT FROM w.p\n"
-        ")\n"
-        "SELECT (SELECT count(*) FROM want), (SELECT count(*) FROM have),\n"
-        "    (SELECT count(*) FROM missing), (SELECT count(*) FROM extra),\n"
-        "    (SELECT count(*) FROM differing), 0,\n"
-        f"    {_sample('missing', 'x.key')},\n"
-        f"    {_sample('extra', _key_of_id(node, node.pk, 'x.id'))},\n"
-        f"    {_sample('differing', 'x.key')}, NULL::text[]"
+        f"    FROM {plan.table} n"
+    )
+    have = f"    SELECT v.id, v.properties AS p FROM {plan.label_table} v"
+    by_id = _by_id(
+        want, have, "w.p IS DISTINCT FROM h.p", "w.key", _key_of_id(node, node.pk, "h.id")
+    )
+    return (
+        "SELECT c.rows, c.present, c.missing, c.extra, c.differing, 0,\n"
+        "    c.s_missing, c.s_extra, c.s_differing, NULL::text[]\n"
+        f"FROM (\n{by_id}\n) c"
     )
 
 
 def _dangling(edge: EdgeSpec, lt: str) -> str:
+    """The edges whose start or end is no vertex of its label (hash anti-joins)."""
     src = st.label_table_of(edge.graph, edge.source.label)
     tgt = st.label_table_of(edge.graph, edge.target.label)
     return (
         f"    SELECT e.start_id, e.end_id FROM {lt} e\n"
-        f"    WHERE NOT EXISTS (SELECT 1 FROM {src} v WHERE v.id = e.start_id)\n"
-        f"       OR NOT EXISTS (SELECT 1 FROM {tgt} v WHERE v.id = e.end_id)\n"
+        f"    LEFT JOIN {src} s ON s.id = e.start_id\n"
+        f"    LEFT JOIN {tgt} t ON t.id = e.end_id\n"
+        "    WHERE s.id IS NULL OR t.id IS NULL\n"
     )
 
 
@@ -262,23 +289,20 @@ def edge_check_sql(plan: LabelPlan, ids: st.LabelIds) -> str:
     )
     dangling = f"), dangling AS MATERIALIZED (\n{_dangling(edge, lt)})\n"
     if edge.kind == "association":
+        want = f"    SELECT TRUE AS here, x.* FROM (\n{rows}\n    ) x"
+        have = f"    SELECT e.id, e.start_id, e.end_id, e.properties FROM {lt} e"
+        differs = (
+            "(w.start_id, w.end_id, w.properties)\n"
+            "            IS DISTINCT FROM (h.start_id, h.end_id, h.properties)"
+        )
+        by_id = _by_id(want, have, differs, _ends(edge, "w"), _ends(edge, "h"))
         return (
-            f"WITH want_all AS MATERIALIZED (\n{rows}\n"
-            "), have_all AS MATERIALIZED (\n"
-            f"    SELECT e.id, e.start_id, e.end_id, e.properties FROM {lt} e\n"
-            "), missing AS MATERIALIZED (\n"
-            f"    SELECT {_ends(edge, 'w')} AS k\n"
-            "    FROM want_all w LEFT JOIN have_all h ON h.id = w.id\n"
-            "    WHERE h.id IS NULL OR w.id IS NULL\n"
-            "), extra AS MATERIALIZED (\n"
-            f"    SELECT {_ends(edge, 'h')} AS k\n"
-            "    FROM have_all h LEFT JOIN want_all w ON w.id = h.id\n"
-            "    WHERE w.id IS NULL\n"
-            "), differing AS MATERIALIZED (\n"
-            f"    SELECT {_ends(edge, 'w')} AS k FROM want_all w JOIN have_all h ON h.id = w.id\n"
-            "    WHERE (h.start_id, h.end_id, h.properties)\n"
-            "        IS DISTINCT FROM (w.start_id, w.end_id, w.properties)\n"
-            f"{dangling}{tail}"
+            f"WITH dangling AS MATERIALIZED (\n{_dangling(edge, lt)})\n"
+            "SELECT c.rows, c.present, c.missing, c.extra, c.differing,\n"
+            "    (SELECT count(*) FROM dangling),\n"
+            "    c.s_missing, c.s_extra, c.s_differing,\n"
+            f"    {_sample('dangling', _ends(edge, 'x'))}\n"
+            f"FROM (\n{by_id}\n) c"
         )
     empty = "ag_catalog.agtype_build_map()"
     return (
