@@ -122,7 +122,7 @@ def _plain_sql(engine: Engine) -> dict[str, float]:
     edges = (
         f'INSERT INTO "{GRAPH}"."FOLLOWS" (id, start_id, end_id, properties) '
         f"SELECT ag_catalog._graphid({f}, id), ag_catalog._graphid({p}, follower_id), "
-        f"ag_catalog._graphid({p}, followee_id), ('{{\"id\": ' || id || ', \"since\": \"' || "
+        f'ag_catalog._graphid({p}, followee_id), (\'{{"id": \' || id || \', "since": "\' || '
         "since || '\"}')::ag_catalog.agtype FROM follows"
     )
     out = {}

@@ -126,7 +126,8 @@ def _upsert(lt: str, batch: str, cols: list[str], *, fresh: bool) -> str:
     sets = ",\n    ".join(f"{c} = x.{c}" for c in cols if c != "id")
     differ = ", ".join(f"v.{c}" for c in cols if c != "id")
     same = ", ".join(f"x.{c}" for c in cols if c != "id")
-    parts = [f"WITH x AS MATERIALIZED (\n{batch}\n)"]
+    # read twice (update, insert) it is computed once; read once, it streams
+    parts = [f"WITH x AS {'' if fresh else 'MATERIALIZED '}(\n{batch}\n)"]
     if not fresh:
         parts.append(
             f", upd AS (\n    UPDATE {lt} v SET {sets}\n    FROM x WHERE v.id = x.id\n"
