@@ -51,6 +51,45 @@ class Follows(GraphEdge, Base):
     since: Mapped[dt.date]
 
 
+class Tag(GraphNode, Base):
+    """A text key: its vertex ids come from the graph's key map."""
+
+    __tablename__ = "tag"
+    __graph__ = GRAPH
+    name: Mapped[str] = mapped_column(primary_key=True)
+    uses: Mapped[int]
+
+
+def _key_map_cost(engine: Engine, n: int, repeat: int) -> tuple[float, float]:
+    """The mirror's cost per vertex for integer keys and for text keys (through the key map).
+
+    The same ``INSERT ... SELECT`` of n rows into ``person`` and into ``tag``,
+    sync triggers on minus off, best of *repeat*.
+    """
+    statements = {
+        "person": "INSERT INTO person (id, name, age) "
+        "SELECT g, 'person ' || g, 20 + g % 50 FROM generate_series(1, :n) g",
+        "tag": "INSERT INTO tag (name, uses) SELECT 'tag ' || g, g FROM generate_series(1, :n) g",
+    }
+    best: dict[tuple[str, bool], float] = {}
+    for _ in range(repeat):
+        for table, sql in statements.items():
+            for mirror in (True, False):
+                with engine.begin() as conn:
+                    conn.execute(text("TRUNCATE person, follows, tag CASCADE"))
+                    action = "ENABLE" if mirror else "DISABLE"
+                    conn.execute(text(f"ALTER TABLE {table} {action} TRIGGER USER"))
+                with engine.begin() as conn:
+                    t = timed(lambda c=conn, q=sql: c.execute(text(q), {"n": n}))
+                best[(table, mirror)] = min(best.get((table, mirror), float("inf")), t)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE tag ENABLE TRIGGER USER"))
+    return (
+        best[("person", True)] - best[("person", False)],
+        best[("tag", True)] - best[("tag", False)],
+    )
+
+
 def _flush(engine: Engine, n: int, *, mirror: bool, split: bool = False) -> tuple[float, float]:
     with engine.begin() as conn:
         conn.execute(text("TRUNCATE person, follows CASCADE"))
@@ -197,6 +236,14 @@ def main() -> None:
         print(
             f"                                    ({n / mirror_v:,.0f} vertices/s, "
             f"{n / mirror_e:,.0f} edges/s)"
+        )
+        int_cost, text_cost = _key_map_cost(engine, n, args.repeat)
+        int_cost, text_cost = max(int_cost, 1e-4), max(text_cost, 1e-4)
+        print(f"the mirror's cost per vertex, one INSERT of {n} rows (on - off):")
+        print(
+            f"  integer keys (their own ids):     {int_cost / n * 1e6:.1f} us\n"
+            f"  text keys (through the key map):  {text_cost / n * 1e6:.1f} us "
+            f"({text_cost / int_cost:.2f}x)"
         )
         for indexed in (False, True):
             cy_v, cy_e = _cypher_baseline(engine, n, indexed=indexed)
