@@ -47,7 +47,14 @@ def backfill(session: Session, attribute: Any, *, batch_size: int = 256, where: 
     mapper = attribute.parent.mapper
     attr = next(a for a in embedding_attributes(mapper) if a.key == comparator.prop.key)
     pk = mapper.primary_key
-    base = stale_rows(attribute).order_by(*pk).limit(batch_size)
+    # populate_existing: a row already in the session (loaded before an upsert or
+    # a Core UPDATE changed it) is read afresh, so its new text is embedded
+    base = (
+        stale_rows(attribute)
+        .order_by(*pk)
+        .limit(batch_size)
+        .execution_options(populate_existing=True)
+    )
     if where is not None:
         base = base.where(where)
     done, last = 0, None

@@ -83,6 +83,21 @@ def test_the_issues_upsert_leaves_null_and_backfill_fixes_it(session: Session) -
     assert is_vector_of(session, 2, "kettle: steel")
 
 
+def test_backfill_reads_rows_the_session_holds_afresh(session: Session) -> None:
+    lamp = session.get(Product, 1)
+    assert lamp is not None and lamp.embedding is not None  # loaded before the upsert
+    ins = insert(Product).values(id=1, name="not used", description="new")
+    with pytest.warns(EmbeddingSyncWarning):
+        session.execute(
+            ins.on_conflict_do_update(
+                index_elements=["id"], set_={"description": ins.excluded.description}
+            )
+        )
+    assert backfill(session, Product.embedding) == 1
+    session.commit()
+    assert is_vector_of(session, 1, "lamp: new")  # not the old text's vector, nor NULL
+
+
 def test_an_upsert_of_every_source_gets_the_computed_vector(session: Session) -> None:
     ins = insert(Product).values(id=1, name="desk lamp", description="brass")
     stmt = ins.on_conflict_do_update(
