@@ -208,6 +208,7 @@ def test_age_resolves_cypher_operators_through_the_search_path(reset_engine: Eng
         "WHERE c.id = 1 RETURN p.id $$) AS (pid ag_catalog.agtype)"
     )
     with psycopg.connect(url, autocommit=True) as raw:
+        raw.execute("LOAD 'age'")  # its parser hooks (the local server does not preload AGE)
         raw.execute("SET search_path = public")
         with pytest.raises(psycopg.errors.UndefinedFunction, match="operator does not exist"):
             raw.execute(query)
