@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from ..exc import ConfigurationError
 from .comparator import embedding_comparator
+from .settings import with_search_settings
 
 __all__ = ["hybrid_search"]
 
@@ -111,9 +112,12 @@ def hybrid_search(
     columns = [fused.c.score]
     if explain:
         columns += [fused.c.vector_rank, fused.c.text_rank]
-    return (
+    fused_rows = (
         select(entity, *columns)
         .join(fused, pk == fused.c.id)
         .order_by(fused.c.score.desc(), pk)
         .limit(k)
     )
+    # the vector side's index scan gets nearest()'s defaults: with *where*, the
+    # iterative scan fills all *candidates* whenever that many rows match
+    return with_search_settings(fused_rows)

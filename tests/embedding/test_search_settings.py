@@ -24,6 +24,7 @@ from sqlalchemy_tridb.embedding import DeterministicProvider, providers
 from sqlalchemy_tridb.vector import (
     SearchSelect,
     SearchSettings,
+    hybrid_search,
     install_embedding_sync,
     nearest,
     with_search_settings,
@@ -167,3 +168,19 @@ def test_other_selects_can_carry_settings(session: Session) -> None:
     narrow = with_search_settings(base, SearchSettings(ef_search=5, iterative_scan="off"))
     _index_scans(session)
     assert len(session.scalars(narrow).all()) < 10
+
+
+def test_a_filtered_hybrid_search_fills_its_vector_candidates(session: Session) -> None:
+    stmt = hybrid_search(
+        Product.embedding,
+        "nothing on the text side",
+        text=[Product.name],
+        k=10,
+        candidates=10,
+        where=Product.price == PRICE,
+        explain=True,
+    )
+    _index_scans(session)
+    rows = session.execute(stmt).all()
+    assert len(rows) == 10 and all(r.vector_rank is not None for r in rows)
+    assert all(r[0].price == PRICE for r in rows)
