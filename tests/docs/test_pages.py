@@ -26,11 +26,8 @@ RUNNER = Path(__file__).with_name("run_blocks.py")
 
 #: pages that do not run yet, and why (non-strict: they show as XPASS once they do)
 XFAIL: dict[str, str] = {
-    "embeddings.md": "docs/embeddings.md is being made runnable by its own helper (issue 14)",
     "alembic.md": "docs/alembic.md's env.py and migration fragments are not marked yet "
-    "(its owner's page; issue 14)",
-    "server.md": "library bug, issue 14 item 13: ServerConfig.from_env(home='.tridb') keeps a "
-    "str and LocalServer raises AttributeError: 'str' object has no attribute 'resolve'",
+    "(issue 14)",
 }
 #: not-run blocks allowed over all pages: keep them rare
 MAX_NOT_RUN = 4
