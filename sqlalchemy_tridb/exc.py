@@ -64,16 +64,18 @@ class ProviderError(EmbeddingError):
     """An embedding provider is unknown, failed, or returned unusable vectors.
 
     The message names the provider, the column and the offending text
-    (shortened); the same facts are attributes, ``None`` where unknown:
+    (shortened); the same facts are attributes of the same names, ``None``
+    where unknown.
 
-    - ``provider``: the provider's name;
-    - ``column``: the embedding column, as ``"Product.embedding"`` (several,
-      comma-separated, when one provider call served several columns);
-    - ``index``: the position of the bad vector in the batch of texts the
-      provider got;
-    - ``text``: the offending text, whole (for a call that failed as a whole,
-      the first text of the batch);
-    - ``texts``: how many texts the provider call had.
+    :param message: the error message.
+    :param provider: the provider's name.
+    :param column: the embedding column, as ``"Product.embedding"`` (several,
+        comma-separated, when one provider call served several columns).
+    :param index: the position of the bad vector in the batch of texts the
+        provider got.
+    :param text: the offending text, whole (for a call that failed as a whole,
+        the first text of the batch).
+    :param texts: how many texts the provider call had.
     """
 
     def __init__(
