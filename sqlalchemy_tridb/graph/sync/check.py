@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, text
 from ...sql import sql_literal
 from ..fill import statements as st
 from ..fill.keys import refs, statement
-from ..identity import DIRECT_MAX, is_integer_key, key_table_sql, key_text_sql, vertex_id_sql
+from ..identity import is_integer_key, key_of_entry_sql, key_table_sql, key_text_sql, vertex_id_sql
 from ..properties import properties_sql
 from ..spec import EdgeSpec, NodeSpec
 from ..triggers import edge_rows_sql
@@ -190,11 +190,8 @@ def _key_of_id(spec: NodeSpec | EdgeSpec, pk: Any, vid: str) -> str:
     """A vertex or edge id as its key's text (for samples)."""
     mapped = f"(SELECT m.key FROM {key_table_sql(spec.graph)} m WHERE m.id {_EQ} {vid})"
     fallback = f"COALESCE({mapped}, '#' || {vid}::pg_catalog.text)"
-    if is_integer_key(pk):
-        entry = f"({vid}::text::bigint OPERATOR(pg_catalog.&) {(1 << 48) - 1})"
-        return (
-            f"CASE WHEN {entry} BETWEEN 1 AND {DIRECT_MAX} THEN {entry}::text ELSE {fallback} END"
-        )
+    if is_integer_key(pk):  # the identity module's rule, not a copy of it
+        return f"COALESCE(({key_of_entry_sql(spec.graph, vid)})::pg_catalog.text, {fallback})"
     return fallback
 
 
