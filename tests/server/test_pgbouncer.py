@@ -27,6 +27,7 @@ does not reset them.  Two pool configurations:
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -90,6 +91,24 @@ class Link(GraphEdge, Base):
     src_id: Mapped[int] = mapped_column(ForeignKey("doc.id"))
     dst_id: Mapped[int] = mapped_column(ForeignKey("doc.id"))
     hop: Mapped[int]
+
+
+class Tag(GraphNode, Base):
+    """Text keys: vertex ids from the graph's key map, allocated and released by the writers."""
+
+    __tablename__ = "tag"
+    __graph__ = GRAPH
+    code: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
+class Tagged(GraphEdge, Base):
+    __tablename__ = "tagged"
+    __edge_label__ = "TAGGED"
+    __edge_source__ = "doc_id"
+    __edge_target__ = "tag_code"
+    doc_id: Mapped[int] = mapped_column(ForeignKey("doc.id"), primary_key=True)
+    tag_code: Mapped[str] = mapped_column(ForeignKey("tag.code"), primary_key=True)
 
 
 def doc_id(client: int, n: int) -> int:
@@ -495,3 +514,85 @@ def test_cypher_on_autocommit_connections_through_transaction_pooling(
                 ).scalar()
 
     run_clients(work)
+
+
+SHARED_TAG = "shared: tag"
+
+
+def _tag_code(client: int, n: int) -> str:
+    return f"{WORDS[client]}/{n}"
+
+
+def _text_key_client(engine: Engine, client: int, start: threading.Barrier) -> None:
+    with engine.connect() as conn:
+        start.wait(timeout=30)
+        with Session(conn) as session:
+            for n in range(ROUNDS):
+                doc = Doc(id=doc_id(client, n), client=client, title=title(client, n))
+                code = _tag_code(client, n)
+                session.add_all([doc, Tag(code=code, name=f"tag {n}")])
+                session.flush()
+                session.add_all(
+                    [
+                        Tagged(doc_id=doc.id, tag_code=code),
+                        Tagged(doc_id=doc.id, tag_code=SHARED_TAG),
+                    ]
+                )
+                session.commit()
+                if n % 2:  # drop the previous round's own tag: its id goes back to the map
+                    old = _tag_code(client, n - 1)
+                    session.query(Tagged).filter_by(tag_code=old).delete()
+                    session.query(Tag).filter_by(code=old).delete()
+                    session.commit()
+                shared = session.get_one(Tag, SHARED_TAG)
+                tagged = session.scalars(
+                    select(Doc.id)
+                    .where(Doc.client == client)
+                    .where(Doc.reachable_from(shared, "TAGGED", max_hops=1, direction="in"))
+                    .order_by(Doc.id)
+                ).all()
+                assert tagged == [doc_id(client, i) for i in range(n + 1)], (client, n)
+                session.commit()
+
+
+def test_text_keys_through_transaction_pooling(
+    pooled_engine: Engine, direct_engine: Engine, pgbouncer: PgBouncer
+) -> None:
+    """Clients allocate and release key-map ids on whichever server connection they get."""
+    with Session(direct_engine) as s:
+        s.add(Tag(code=SHARED_TAG, name="everyone's"))
+        s.commit()
+
+    run_clients(lambda client, start: _text_key_client(pooled_engine, client, start))
+
+    kept = {
+        _tag_code(c, n)
+        for c in range(CLIENTS)
+        for n in range(ROUNDS)
+        if not (n % 2 == 0 and n + 1 < ROUNDS)
+    } | {SHARED_TAG}
+    with direct_engine.connect() as conn:
+        assert set(conn.scalars(select(Tag.code))) == kept
+        assert (
+            conn.execute(select(Tagged.doc_id)).all().__len__() == CLIENTS * ROUNDS + len(kept) - 1
+        )
+        assert graph_rows_diff(conn, Base.metadata) == []
+        # the key map holds exactly the live text keys: none leaked, none missing
+        mapped = {
+            label: set(keys)
+            for label, keys in conn.execute(
+                text(
+                    f'SELECT l.name, array_agg(k.key) FROM "{GRAPH}"."tridb$keys" k '
+                    "JOIN ag_catalog.ag_label l ON l.id = k.label "
+                    "JOIN ag_catalog.ag_graph g ON g.graphid = l.graph AND g.name = :graph "
+                    "GROUP BY l.name"
+                ),
+                {"graph": GRAPH},
+            )
+        }
+        edges = {
+            json.dumps([str(d), t], separators=(",", ":"))
+            for d, t in conn.execute(select(Tagged.doc_id, Tagged.tag_code))
+        }
+        assert mapped == {"Tag": kept, "TAGGED": edges}
+    assert pgbouncer.process.poll() is None, pgbouncer.log.read_text(errors="replace")
