@@ -573,9 +573,8 @@ def test_text_keys_through_transaction_pooling(
     } | {SHARED_TAG}
     with direct_engine.connect() as conn:
         assert set(conn.scalars(select(Tag.code))) == kept
-        assert (
-            conn.execute(select(Tagged.doc_id)).all().__len__() == CLIENTS * ROUNDS + len(kept) - 1
-        )
+        tagged = conn.execute(select(Tagged.doc_id)).all()
+        assert len(tagged) == CLIENTS * ROUNDS + len(kept) - 1  # the shared tag's, and own
         assert graph_rows_diff(conn, Base.metadata) == []
         # the key map holds exactly the live text keys: none leaked, none missing
         mapped = {
