@@ -11,7 +11,6 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session
@@ -19,8 +18,6 @@ from sqlalchemy.orm import Session
 from ..exc import ConfigurationError, TriDBError
 from ..graph import grant_graph_read, revoke_graph_read
 from ..server import (
-    LocalServer,
-    ServerConfig,
     create_database,
     drop_database,
     resolve_database_url,
@@ -29,38 +26,7 @@ from ..vector import backfill
 from .doctor import add_doctor_command
 from .graph import add_graph_commands
 from .models import prepend_sys_path
-
-
-def _server(args: argparse.Namespace) -> int:
-    config = ServerConfig.from_env(
-        home=Path(args.home) if args.home else None,
-        port=args.port,
-        suite=args.suite,
-        pg_major=args.pg_major,
-    )
-    server = LocalServer(config)
-    if args.action == "start":
-        if not server.status().initialised:
-            print(
-                "making the local server (the first time builds a Debian root "
-                "filesystem: about a minute)...",
-                file=sys.stderr,
-            )
-        status = server.start()
-        print(f"running ({status.backend}) on 127.0.0.1:{status.port}; data in {status.home}")
-        return 0
-    if args.action == "stop":
-        print("stopped" if server.stop() else "not running")
-        return 0
-    if args.action == "status":
-        status = server.status()
-        if status.running:
-            print(f"running ({status.backend}) on 127.0.0.1:{status.port}; data in {status.home}")
-            return 0
-        print("not running" + ("" if status.initialised else " (never started here)"))
-        return 3
-    print(server.url())
-    return 0
+from .server import add_server_command
 
 
 def _engine(url: str, **kwargs: object) -> Engine:
@@ -129,13 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``tridb``."""
     parser = argparse.ArgumentParser(prog="tridb", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    server = sub.add_parser("server", help="the local PostgreSQL + pgvector + AGE server")
-    server.add_argument("action", choices=["start", "stop", "status", "url"])
-    server.add_argument("--home", help="folder of the server's files (default .tridb)")
-    server.add_argument("--port", type=int, help="port on 127.0.0.1 (default 54329 or free)")
-    server.add_argument("--suite", help="Debian suite for the chroot backend (trixie, sid)")
-    server.add_argument("--pg-major", type=int, help="PostgreSQL major version")
-    server.set_defaults(func=_server)
+    add_server_command(sub)  # start, stop, status, url; --replica
 
     db = sub.add_parser("db", help="create or drop a database with vector and age")
     db.add_argument("action", choices=["create", "drop"])

@@ -17,10 +17,12 @@ from .databases import drop_database as drop_database
 from .databases import temporary_database as temporary_database
 from .manager import LocalServer as LocalServer
 from .manager import ServerStatus as ServerStatus
+from .replica import ReplicaStatus as ReplicaStatus
 from .resolve import resolve_database_url as resolve_database_url
 
 __all__ = [
     "LocalServer",
+    "ReplicaStatus",
     "ServerConfig",
     "ServerStatus",
     "create_database",

@@ -17,9 +17,11 @@ import psycopg
 from psycopg import sql
 
 from ..exc import PortInUseError, ServerError
+from . import replica as _replica
 from ._lock import file_lock
 from .backends import Backend, choose_backend
 from .config import DEFAULT_PORT, ServerConfig
+from .replica import ReplicaStatus
 
 _STATE = "server.json"
 _INITIALISED = "tridb.initialised"
@@ -156,6 +158,7 @@ class LocalServer:
                 state = self._initdb(backend)
             if not self._is_running(backend):
                 self._stop_preloading_age(backend)
+                _replica.add_replication_settings(backend)
                 state["port"] = self._pick_port(state)
                 self._write_state(state)
                 self._pg_ctl_start(backend, state["port"], timeout)
@@ -163,7 +166,7 @@ class LocalServer:
         return self.status()
 
     def stop(self, *, timeout: float = 60.0) -> bool:
-        """Stop the server if it runs; return whether it was running.
+        """Stop the server (its replicas first) if it runs; return whether it was running.
 
         :param timeout: seconds to wait for it to stop.
         """
@@ -174,6 +177,8 @@ class LocalServer:
             if not state.get("initialised"):
                 return False
             backend = self._backend(state)
+            for name in state.get("replicas", {}):
+                _replica.stop(backend, name, timeout=timeout)
             if not self._is_running(backend):
                 return False
             backend.run(
@@ -191,6 +196,120 @@ class LocalServer:
                 what="pg_ctl stop",
             )
             return True
+
+    # -- replicas -----------------------------------------------------------
+    def start_replica(
+        self, name: str = "replica", *, port: int | None = None, timeout: float = 60.0
+    ) -> ReplicaStatus:
+        """Start a streaming standby of this server (making it first); return its status.
+
+        The primary is started first if needed.  The first start runs
+        ``pg_basebackup`` (seconds for a small server); later ones reuse the
+        data directory and catch up from the primary.  Idempotent.
+
+        :param name: the replica's name (lower-case letters, digits, ``_``).
+        :param port: its port on 127.0.0.1 (default: the last one, else a free one).
+        :param timeout: seconds to wait for it to accept connections.
+        """
+        _replica.validate_name(name)
+        self.start(timeout=timeout)
+        with file_lock(self.home / ".lock"):
+            state = self._read_state()
+            backend = self._backend(state)
+            entry = dict(state.get("replicas", {}).get(name, {}))
+            if not _replica.is_running(backend, name):
+                if not _replica.is_made(backend, name):
+                    with self._connect(state, state["port"]) as conn:
+                        if _replica.add_replication_settings(backend):
+                            conn.execute("SELECT pg_catalog.pg_reload_conf()")
+                        password = _replica.ensure_role(conn, state)
+                    self._write_state(state)
+                    _replica.make(backend, name, primary_port=state["port"], password=password)
+                entry["port"] = self._pick_replica_port(state, name, port)
+                state.setdefault("replicas", {})[name] = entry
+                self._write_state(state)
+                _replica.start(backend, name, port=entry["port"], timeout=timeout)
+        return self.replica(name)
+
+    def stop_replica(
+        self, name: str = "replica", *, remove: bool = False, timeout: float = 60.0
+    ) -> bool:
+        """Stop replica *name* if it runs; return whether it did.
+
+        :param name: the replica's name.
+        :param remove: also delete its data directory and forget it.
+        :param timeout: seconds to wait for it to stop.
+        """
+        _replica.validate_name(name)
+        with file_lock(self.home / ".lock"):
+            state = self._read_state()
+            if not state.get("initialised"):
+                return False
+            backend = self._backend(state)
+            stopped = _replica.stop(backend, name, timeout=timeout)
+            if remove:
+                _replica.remove(backend, name)
+                state.get("replicas", {}).pop(name, None)
+                self._write_state(state)
+            return stopped
+
+    def replica(self, name: str = "replica") -> ReplicaStatus:
+        """The status of replica *name*, with its lag behind the primary.
+
+        :param name: the replica's name.
+        """
+        state = self._read_state()
+        entry = state.get("replicas", {}).get(name)
+        if not state.get("initialised") or entry is None:
+            return ReplicaStatus(name=name, running=False, port=None, url=None)
+        backend = self._backend(state)
+        running = _replica.is_running(backend, name)
+        url = self._url({**state, "port": entry["port"]})
+        behind: int | None = None
+        seconds: float | None = None
+        streaming = False
+        if running and self._is_running(backend):
+            with (
+                contextlib.suppress(psycopg.OperationalError),
+                self._connect(state, state["port"]) as primary,
+                self._connect(state, entry["port"]) as standby,
+            ):
+                behind, seconds, streaming = _replica.lag(primary, standby, name)
+        return ReplicaStatus(
+            name=name,
+            running=running,
+            port=entry["port"],
+            url=url,
+            lag_bytes=behind,
+            lag_seconds=seconds,
+            streaming=streaming,
+        )
+
+    def replicas(self) -> list[ReplicaStatus]:
+        """The status of every replica this server has made (running or not)."""
+        return [self.replica(name) for name in sorted(self._read_state().get("replicas", {}))]
+
+    def _pick_replica_port(self, state: dict[str, Any], name: str, wanted: int | None) -> int:
+        if wanted is not None:
+            if not port_is_free(wanted):
+                raise PortInUseError(f"port {wanted} on 127.0.0.1 is taken: choose another")
+            return wanted
+        last = state.get("replicas", {}).get(name, {}).get("port")
+        if isinstance(last, int) and last != state.get("port") and port_is_free(last):
+            return last
+        return _free_port()
+
+    @staticmethod
+    def _connect(state: dict[str, Any], port: int) -> psycopg.Connection[Any]:
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=port,
+            user="postgres",
+            password=state["password"],
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=5,
+        )
 
     # -- steps ------------------------------------------------------------
     def _data_ok(self, backend: Backend) -> bool:
@@ -251,6 +370,7 @@ class LocalServer:
             "listen_addresses": "'127.0.0.1'",
             "unix_socket_directories": f"'{backend.socket_dir}'",
             "dynamic_shared_memory_type": "mmap",
+            **_replica.REPLICATION_SETTINGS,
             **self.config.settings,
         }
         conf = backend.host_path(backend.data_dir) / "postgresql.conf"
