@@ -357,10 +357,7 @@ def doctor(bind: Engine | Connection, *models: object, command: str = "MODELS") 
                 report.add("drift", f"{x.graph}.{x.label}: {what}", f"tridb graph repair {command}")
         for k in found.key_maps:
             if k.drift:
-                report.add(
-                    "drift",
-                    f"key map of {k.graph}: {k.drift} id(s) to release",
-                    f"tridb graph repair {command}",
-                )
+                what = "does not exist" if not k.exists else f"{k.drift} id(s) to release"
+                report.add("drift", f"key map of {k.graph} {what}", f"tridb graph repair {command}")
         report.checked.append(f"graph drift: {len(found.labels)} label(s)")
     return report

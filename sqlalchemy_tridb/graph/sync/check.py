@@ -13,6 +13,10 @@ edge labels
     properties), *dangling* edges (an end that is no vertex of its label);
 the key map
     ids that no vertex or edge holds, and ids of labels the graph lost.
+
+A graph whose key map is gone (its table dropped by hand) is checked as if
+the map were empty: the vertices of mapped keys are then *extra*, their rows
+*missing*, which is what a sync (which makes the map again) finds and fixes.
 """
 
 from __future__ import annotations
@@ -82,16 +86,18 @@ class KeyMapCheck:
     :param graph: the graph's name.
     :param unheld: key-map ids that no vertex or edge holds.
     :param lost_labels: key-map ids of labels the graph no longer has.
+    :param exists: whether the key map's table exists (the sync makes it again).
     """
 
     graph: str
     unheld: int = 0
     lost_labels: int = 0
+    exists: bool = True
 
     @property
     def drift(self) -> int:
-        """Key-map rows that the sync would release."""
-        return self.unheld + self.lost_labels
+        """Key-map rows that the sync would release (a missing key map counts 1)."""
+        return self.unheld + self.lost_labels + (not self.exists)
 
 
 @dataclass
@@ -173,7 +179,9 @@ class CheckReport:
             "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in lines
         ]
         for k in self.key_maps:
-            if k.drift:
+            if not k.exists:
+                out.append(f"key map of {k.graph} does not exist")
+            elif k.drift:
                 out.append(
                     f"key map of {k.graph}: {k.unheld} id(s) nothing holds, "
                     f"{k.lost_labels} of labels the graph lost"
@@ -189,7 +197,7 @@ class CheckReport:
 def _key_of_id(spec: NodeSpec | EdgeSpec, pk: Any, vid: str) -> str:
     """A vertex or edge id as its key's text (for samples)."""
     mapped = f"(SELECT m.key FROM {key_table_sql(spec.graph)} m WHERE m.id {_EQ} {vid})"
-    fallback = f"COALESCE({mapped}, '#' || {vid}::pg_catalog.text)"
+    fallback = f"COALESCE({mapped}, '#' || {vid}::pg_catalog.text, '(no id)')"
     if is_integer_key(pk):  # the identity module's rule, not a copy of it
         return f"COALESCE(({key_of_entry_sql(spec.graph, vid)})::pg_catalog.text, {fallback})"
     return fallback
@@ -353,7 +361,23 @@ def _count(conn: Connection, table: str) -> int:
     return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
-def _check_label(conn: Connection, plan: LabelPlan, graph_ok: bool) -> LabelCheck:
+def _empty_key_map(sql: str, graph: str) -> str:
+    """*sql* reading an empty relation in place of *graph*'s key map (whose table is gone)."""
+    empty = (
+        "(SELECT NULL::pg_catalog.int4 AS label, NULL::pg_catalog.text AS key,"
+        " NULL::ag_catalog.graphid AS id WHERE false)"
+    )
+    return sql.replace(key_table_sql(graph), empty)
+
+
+def _key_map_exists(conn: Connection, graph: str) -> bool:
+    sql = f"SELECT pg_catalog.to_regclass({sql_literal(key_table_sql(graph))})"
+    return conn.execute(text(sql)).scalar() is not None
+
+
+def _check_label(
+    conn: Connection, plan: LabelPlan, graph_ok: bool, keys_ok: bool = True
+) -> LabelCheck:
     out = LabelCheck(plan.graph, plan.label, plan.kind)
     spec = plan.spec
     if not graph_ok or not _exists(conn, plan.graph, plan.label):
@@ -366,6 +390,8 @@ def _check_label(conn: Connection, plan: LabelPlan, graph_ok: bool) -> LabelChec
         return out
     ids = label_ids(conn, spec)
     sql = vertex_check_sql(plan, ids) if plan.kind == "vertex" else edge_check_sql(plan, ids)
+    if not keys_ok:
+        sql = _empty_key_map(sql, plan.graph)
     row = conn.execute(statement(sql)).one()
     out.rows, out.present, out.missing, out.extra, out.differing, out.dangling = (
         int(v) for v in row[:6]
@@ -385,7 +411,8 @@ def _ends_exist(conn: Connection, spec: NodeSpec | EdgeSpec) -> bool:
 def _check_keys(conn: Connection, graph: str) -> KeyMapCheck:
     out = KeyMapCheck(graph)
     keys = key_table_sql(graph)
-    if conn.execute(text(f"SELECT pg_catalog.to_regclass({sql_literal(keys)})")).scalar() is None:
+    if not _key_map_exists(conn, graph):
+        out.exists = False
         return out
     out.unheld = int(conn.execute(statement(st.unheld_keys_sql(graph))).scalar_one())
     lost = st.release_lost_labels(graph).replace(
@@ -423,8 +450,9 @@ def check_graph(
         age = _age_installed(conn)
         graphs = {g: age and _exists(conn, g) for g in dict.fromkeys(p.graph for p in plans)}
         report.missing_graphs = [g for g, ok in graphs.items() if not ok]
+        keys = {g: ok and _key_map_exists(conn, g) for g, ok in graphs.items()}
         for plan in plans:
-            report.labels.append(_check_label(conn, plan, graphs[plan.graph]))
+            report.labels.append(_check_label(conn, plan, graphs[plan.graph], keys[plan.graph]))
         for graph, ok in graphs.items():
             if ok:
                 report.key_maps.append(_check_keys(conn, graph))
