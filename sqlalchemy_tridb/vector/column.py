@@ -30,8 +30,9 @@ from ..sql.ddl import CreateExtension, LockDDL
 from .comparator import EmbeddingComparator
 from .index import HNSW, IndexSpec, build_index, check_index
 from .operators import Distance
+from .outbox import OutboxDDL, deferred_columns, outbox_create_sql
 from .sources import as_source
-from .spec import INFO_KEY, EmbeddingSpec, OnEmpty, spec_of
+from .spec import INFO_KEY, EmbeddingSpec, OnEmpty, SyncMode, spec_of
 
 __all__ = ["Embedding", "EmbeddingColumn"]
 
@@ -92,10 +93,41 @@ def _create_extension(target: MetaData, connection: Connection, **kw: Any) -> No
     connection.execute(CreateExtension("vector"))
 
 
+_OUTBOX_KEY = "tridb.embedding_outbox"
+
+
+def _ensure_outbox(metadata: MetaData) -> None:
+    """Have ``create_all`` create the outbox and the deferred columns' triggers (once)."""
+    if not metadata.info.get(_OUTBOX_KEY):
+        event.listen(metadata, "after_create", _create_outbox)
+        event.listen(metadata, "before_drop", _drop_outbox_triggers)
+        metadata.info[_OUTBOX_KEY] = True
+
+
+def _create_outbox(target: MetaData, connection: Connection, **kw: Any) -> None:
+    connection.execute(LockDDL())
+    for statement in outbox_create_sql():
+        connection.execute(OutboxDDL(statement))
+    for table in target.sorted_tables:
+        for deferred in deferred_columns(table):
+            for statement in deferred.create_sql():
+                connection.execute(OutboxDDL(statement))
+
+
+def _drop_outbox_triggers(target: MetaData, connection: Connection, **kw: Any) -> None:
+    tables = kw.get("tables") or target.sorted_tables
+    for table in tables:
+        for deferred in deferred_columns(table):
+            for statement in deferred.drop_sql():
+                connection.execute(OutboxDDL(statement))
+
+
 def _on_attach(column: Column[Any], table: Any) -> None:
     spec = spec_of(column)
     if spec is not None and isinstance(table, Table):
         _ensure_extension(table.metadata)
+        if spec.sync == "deferred":
+            _ensure_outbox(table.metadata)
         if spec.index is not None:
             build_index(spec.index, column, table, distance=spec.distance, halfvec=spec.halfvec)
 
@@ -112,6 +144,7 @@ def Embedding(
     separator: str = "\n",
     watch: Sequence[str] | None = None,
     batch_size: int | None = None,
+    sync: SyncMode = "flush",
     **column_kw: Any,
 ) -> MappedColumn[Any]:
     """Declare an embedding column (see the module docstring).
@@ -132,6 +165,9 @@ def Embedding(
     :param watch: the attributes whose change re-embeds a callable source
         (default: every column).
     :param batch_size: at most this many texts per provider call.
+    :param sync: ``"flush"`` computes vectors in the flush; ``"deferred"`` has
+        triggers queue the rows whose source changed, for a worker to embed
+        (``docs/deferred.md``).
     :param column_kw: passed on to the column (``nullable=``, ``info=``...).
     """
     try:
@@ -141,6 +177,8 @@ def Embedding(
         raise EmbeddingDeclarationError(f"distance={distance!r}: choose one of {choices}") from None
     if on_empty not in ("null", "keep", "error"):
         raise EmbeddingDeclarationError(f"on_empty={on_empty!r}: choose null, keep or error")
+    if sync not in ("flush", "deferred"):
+        raise EmbeddingDeclarationError(f"sync={sync!r}: choose flush or deferred")
     size = _dimension(provider, dim)
     check_index(index, dim=size, distance=dist, halfvec=halfvec)
     spec = EmbeddingSpec(
@@ -152,6 +190,7 @@ def Embedding(
         halfvec=halfvec,
         on_empty=on_empty,
         batch_size=batch_size,
+        sync=sync,
     )
     info = {**column_kw.pop("info", {}), INFO_KEY: spec}
     column_kw.setdefault("nullable", True)

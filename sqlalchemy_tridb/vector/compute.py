@@ -59,6 +59,11 @@ def embedding_attributes(mapper: Mapper[Any]) -> tuple[EmbeddingAttribute, ...]:
     return found
 
 
+def flush_attributes(mapper: Mapper[Any]) -> tuple[EmbeddingAttribute, ...]:
+    """The embedding attributes of *mapper* computed in the flush (not ``sync="deferred"``)."""
+    return tuple(a for a in embedding_attributes(mapper) if a.spec.sync == "flush")
+
+
 @dataclass
 class Job:
     """One vector to compute: for an object (attribute) or a parameter dict (key)."""
@@ -121,14 +126,14 @@ def plan_objects(new: Iterable[object], dirty: Iterable[object]) -> Plan:
     plan = Plan()
     for obj in new:
         state = inspect(obj)
-        for attr in embedding_attributes(state.mapper):
+        for attr in flush_attributes(state.mapper):
             if state.dict.get(attr.key) is None:  # an assigned vector is kept
                 plan.add_text(obj, attr, source_text(attr, obj))
     for obj in dirty:
         state = inspect(obj)
         if not state.persistent:
             continue
-        for attr in embedding_attributes(state.mapper):
+        for attr in flush_attributes(state.mapper):
             attrs = state.attrs
             if attrs[attr.key].history.added:  # assigned by hand in this flush
                 continue

@@ -16,7 +16,7 @@ from .index import IndexSpec
 from .operators import Distance
 from .sources import Source
 
-__all__ = ["INFO_KEY", "EmbeddingSpec", "OnEmpty", "spec_of"]
+__all__ = ["INFO_KEY", "EmbeddingSpec", "OnEmpty", "SyncMode", "spec_of"]
 
 #: The ``Column.info`` key that marks an embedding column and holds its spec.
 INFO_KEY = "tridb.embedding"
@@ -24,6 +24,9 @@ _QUERY_CACHE_SIZE = 1024
 
 #: What an empty or ``None`` source does: store NULL, keep the old vector, or raise.
 OnEmpty = Literal["null", "keep", "error"]
+
+#: When vectors are computed: in the flush, or later by a worker from the outbox.
+SyncMode = Literal["flush", "deferred"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class EmbeddingSpec:
     halfvec: bool = False
     on_empty: OnEmpty = "null"
     batch_size: int | None = None
+    #: ``"flush"`` (computed in the flush) or ``"deferred"`` (queued by triggers, see `.outbox`)
+    sync: SyncMode = "flush"
     #: recent query vectors: text -> (provider, read-only vector)
     _queries: dict[str, tuple[EmbeddingProvider, Vectors]] = field(
         default_factory=dict, init=False, compare=False, hash=False, repr=False

@@ -34,7 +34,7 @@ from .._compat import (
 )
 from ..embedding import EmbeddingProvider
 from ..exc import EmbeddingSyncWarning
-from .compute import EmbeddingAttribute, Plan, compute, embedding_attributes, params_plan
+from .compute import EmbeddingAttribute, Plan, compute, flush_attributes, params_plan
 from .sources import CallableSource
 from .spec import EmbeddingSpec, spec_of
 
@@ -111,7 +111,7 @@ def prepare_statement(state: ORMExecuteState, resolve: Resolve) -> None:
     if mapper is None:
         _check_core(state)
         return
-    attrs = embedding_attributes(mapper)
+    attrs = flush_attributes(mapper)
     if not attrs:
         return
     _prepare_rows(state, attrs, resolve)

@@ -1,0 +1,348 @@
+"""The embedding worker: drain the outbox of deferred ``Embedding`` columns.
+
+    worker = EmbeddingWorker(engine, Note.embedding)
+    worker.drain()              # until the queue is empty (e.g. in a cron job)
+    worker.run(stop_event)      # until stop_event is set (``tridb worker`` sets it on SIGTERM)
+    await worker.arun()         # the same in an asyncio app, until cancelled or stop()
+
+One batch: lease jobs (`.queue.claim`, its own transaction), read the rows and
+their source fingerprints, embed the texts (one provider call per provider
+batch, validated), then in one short transaction lock the rows ``FOR UPDATE
+SKIP LOCKED`` and write a vector only where the row's fingerprint is still the
+one whose text was embedded, record its provenance and delete the job.  A row
+changed meanwhile keeps its job (the trigger bumped it) and is embedded again
+from its new text; a row a writer holds is skipped, not waited for.  A failed
+provider call backs the batch off (doubling waits); a job that failed
+``max_attempts`` times goes to ``tridb_outbox.embedding_failed`` with its error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, Text, Uuid, cast, select, tuple_, update, values
+from sqlalchemy import column as sql_column
+from sqlalchemy import func as sql_func
+from sqlalchemy.orm import Session
+
+from ..exc import ConfigurationError, ProviderError
+from ..vector.compute import EmbeddingAttribute, Job, compute, embedding_attributes, source_text
+from ..vector.outbox import DeferredColumn, provider_identity
+from ..vector.spec import spec_of
+from .queue import Claim, claim, fail, finish, ready_jobs, record_provenance, release, token
+
+__all__ = ["EmbeddingWorker", "WorkerStats"]
+
+
+@dataclass
+class WorkerStats:
+    """What one worker has done since it was made.
+
+    :param embedded: vectors written.
+    :param skipped: jobs whose row changed or was busy (left for the next batch).
+    :param failed: failed attempts (jobs backed off or moved aside).
+    :param seconds: time spent in batches.
+    """
+
+    embedded: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def per_second(self) -> float:
+        """Vectors written per second of batch time."""
+        return self.embedded / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class _Target:
+    attr: EmbeddingAttribute
+    deferred: DeferredColumn
+    entity: Any
+
+
+def _target(attribute: Any) -> _Target:
+    prop = getattr(attribute, "property", None)
+    columns = getattr(prop, "columns", None)
+    spec = spec_of(columns[0]) if columns else None
+    if spec is None or spec.sync != "deferred":
+        raise ConfigurationError(
+            f"{attribute!r}: the worker embeds deferred columns only; declare it "
+            "Embedding(..., sync='deferred')"
+        )
+    mapper = attribute.parent.mapper
+    attr = next(a for a in embedding_attributes(mapper) if a.key == prop.key)
+    return _Target(attr, DeferredColumn(columns[0].table, columns[0], spec), mapper.entity)
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _python_key(values_: list[Any], columns: list[Any]) -> tuple[Any, ...]:
+    out = []
+    for v, c in zip(values_, columns, strict=True):
+        out.append(uuid.UUID(v) if isinstance(c.type, Uuid) and isinstance(v, str) else v)
+    return tuple(out)
+
+
+class EmbeddingWorker:
+    """Embeds the queued rows of one or more deferred embedding columns.
+
+    :param engine: a (synchronous) engine of a role that may read and write
+        the tables and ``tridb_outbox``.
+    :param attributes: the deferred embedding attributes, e.g. ``Note.embedding``.
+    :param batch_size: jobs leased per batch (the provider still gets at most
+        its own or the column's ``batch_size`` texts per call).
+    :param lease: seconds a batch's jobs stay leased; a worker killed
+        mid-batch leaves them to others after that long.
+    :param max_attempts: failed attempts before a job is moved aside.
+    :param backoff: the first wait after a failure, in seconds (doubling).
+    :param poll: seconds `run()` sleeps when the queue is empty.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *attributes: Any,
+        batch_size: int = 256,
+        lease: float = 60.0,
+        max_attempts: int = 5,
+        backoff: float = 1.0,
+        poll: float = 1.0,
+    ) -> None:
+        if not attributes:
+            raise ConfigurationError("EmbeddingWorker needs at least one deferred attribute")
+        if batch_size < 1 or lease <= 0 or max_attempts < 1:
+            raise ConfigurationError("batch_size and max_attempts must be >= 1, lease > 0")
+        self.engine, self.attributes = engine, attributes
+        self.batch_size, self.lease, self.max_attempts = batch_size, lease, max_attempts
+        self.backoff, self.poll = backoff, poll
+        self.stats = WorkerStats()
+        self._targets = [_target(a) for a in attributes]
+        self._stop = threading.Event()
+
+    # -- one batch ----------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Process one batch of every column; return the vectors written."""
+        done = 0
+        for target in self._targets:
+            done += self._batch(target)
+        return done
+
+    def _batch(self, target: _Target) -> int:
+        dc = target.deferred
+        start = time.perf_counter()
+        with self.engine.begin() as conn:
+            claims = claim(conn, dc.table_name, dc.column.name, self.batch_size, self.lease)
+        if not claims:
+            return 0
+        try:
+            written = self._embed_and_write(target, claims)
+        finally:
+            self.stats.seconds += time.perf_counter() - start
+        return written
+
+    def _read(self, target: _Target, claims: list[Claim]) -> list[tuple[Claim, Any, str]]:
+        dc = target.deferred
+        pk = dc.key_columns()
+        by_token = {c.token: c for c in claims}
+        key_json = sql_func.pg_catalog.jsonb_build_array(*pk)
+        stmt = select(target.entity, dc.fingerprint(), key_json).where(
+            tuple_(*pk).in_([_python_key(c.key, pk) for c in claims])
+        )
+        found: list[tuple[Claim, str, str]] = []
+        with Session(self.engine) as session:
+            for obj, fp, key in session.execute(stmt):
+                c = by_token.get(token(key))
+                if c is not None:  # the text is built in the session: a callable may load more
+                    found.append((c, source_text(target.attr, obj), fp))
+        return found
+
+    def _embed_and_write(self, target: _Target, claims: list[Claim]) -> int:
+        rows = self._read(target, claims)
+        seen = {c.token for c, _, _ in rows}
+        gone = [c for c in claims if c.token not in seen]  # deleted rows
+        provider = target.attr.spec.resolve()
+        jobs = [Job(c, target.attr, t) for c, t, _ in rows if t.strip()]
+        try:
+            vectors = compute(jobs, resolve=lambda spec: provider)
+        except ProviderError as err:
+            return self._failed(target, rows, jobs, err)
+        by_token = {j.target.token: v for j, v in zip(jobs, vectors, strict=True)}
+        return self._write(target, rows, by_token, gone, provider_identity(provider))
+
+    def _failed(
+        self, target: _Target, rows: list[tuple[Claim, str, str]], jobs: list[Job], err: Exception
+    ) -> int:
+        """A provider failure: a reported bad text fails alone, else the whole batch backs off."""
+        dc = target.deferred
+        bad = getattr(err, "text", None) if getattr(err, "index", None) is not None else None
+        culprits = [j.target for j in jobs if bad is not None and j.text == bad]
+        with self.engine.begin() as conn:
+            fail(
+                conn,
+                dc.table_name,
+                dc.column.name,
+                culprits or [c for c, _, _ in rows],
+                f"{type(err).__name__}: {err}",
+                max_attempts=self.max_attempts,
+                backoff=self.backoff,
+            )
+            if culprits:  # the others are fine: let them be claimed again now
+                rest = [(c.key, c.version) for c, _, _ in rows if c not in culprits]
+                release(conn, dc.table_name, dc.column.name, rest)
+        self.stats.failed += len(culprits) or len(rows)
+        return 0
+
+    def _write(
+        self,
+        target: _Target,
+        rows: list[tuple[Claim, str, str]],
+        vectors: dict[str, Any],
+        gone: list[Claim],
+        provider: tuple[str, str],
+    ) -> int:
+        dc = target.deferred
+        t, c = dc.table_name, dc.column.name
+        pk = dc.key_columns()
+        key_json = sql_func.pg_catalog.jsonb_build_array(*pk)
+        with self.engine.begin() as conn:
+            # lock what is free, in key order; a row a writer holds is skipped, not waited for
+            lock = (
+                select(key_json, dc.fingerprint())
+                .where(tuple_(*pk).in_([_python_key(cl.key, pk) for cl, _, _ in rows]))
+                .order_by(*pk)
+                .with_for_update(skip_locked=True)
+            )
+            current = {token(k): fp for k, fp in conn.execute(lock)} if rows else {}
+            fresh = [(cl, txt, fp) for cl, txt, fp in rows if current.get(cl.token) == fp]
+            if fresh:
+                self._update(conn, dc, pk, fresh, vectors)
+                record_provenance(
+                    conn,
+                    t,
+                    c,
+                    provider,
+                    [
+                        (cl.key, fp, _text_hash(txt) if cl.token in vectors else None)
+                        for cl, txt, fp in fresh
+                    ],
+                )
+                finish(conn, t, c, [(cl.key, None) for cl, _, _ in fresh])
+            finish(conn, t, c, [(cl.key, cl.version) for cl in gone])
+            stale = [(cl.key, None) for cl, _, fp in rows if current.get(cl.token) != fp]
+            release(conn, t, c, stale)
+        self.stats.embedded += len(fresh)
+        self.stats.skipped += len(stale)
+        return len(fresh)
+
+    @staticmethod
+    def _update(
+        conn: Any,
+        dc: DeferredColumn,
+        pk: list[Any],
+        fresh: list[tuple[Claim, str, str]],
+        vectors: dict[str, Any],
+    ) -> None:
+        """One ``UPDATE ... FROM (VALUES ...)`` writing the batch's vectors (NULL: empty text)."""
+        keep = dc.spec.on_empty == "keep"
+        rows = [(cl, vectors.get(cl.token)) for cl, _, _ in fresh]
+        rows = [(cl, v) for cl, v in rows if v is not None or not keep]
+        if not rows:
+            return
+        names = [f"k{i}" for i in range(len(pk))]
+        cols = [sql_column(n, Text) for n in names]
+        data = values(*cols, sql_column("vec", Text), name="v").data(
+            [(*[str(v) for v in cl.key], _vector_text(vec)) for cl, vec in rows]
+        )
+        stmt = (
+            update(dc.table)
+            .values({dc.column.name: cast(data.c.vec, dc.spec.vector_type())})
+            .where(*[p == cast(data.c[n], p.type) for n, p in zip(names, pk, strict=True)])
+        )
+        conn.execute(stmt)
+
+    # -- loops --------------------------------------------------------------------
+
+    def drain(self, *, progress: bool = False, until: Callable[[], bool] | None = None) -> int:
+        """Process batches until no job is ready; return the vectors written.
+
+        Jobs backing off after a failure are not waited for.
+
+        :param progress: show a progress bar (tqdm, when installed) over the
+            queue's depth at the start.
+        :param until: an extra stop condition, checked between batches.
+        """
+        bar = self._bar() if progress else None
+        total = 0
+        try:
+            while not self._stop.is_set() and not (until is not None and until()):
+                done = self.run_once()
+                if bar is not None:
+                    bar.update(done)
+                if done == 0 and not self._ready():
+                    return total
+                total += done
+        finally:
+            if bar is not None:
+                bar.close()
+        return total
+
+    def _columns(self) -> list[tuple[str, str]]:
+        return [(t.deferred.table_name, t.deferred.column.name) for t in self._targets]
+
+    def _ready(self) -> bool:
+        with self.engine.connect() as conn:
+            return ready_jobs(conn, self._columns()) > 0
+
+    def _bar(self) -> Any:
+        try:
+            from tqdm import tqdm
+        except ImportError:  # the cli extra is not installed: no bar
+            return None
+        with self.engine.connect() as conn:
+            depth = ready_jobs(conn, self._columns())
+        return tqdm(total=depth, unit="vec", desc="embedding")
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Process batches until *stop* (or `stop()`) is set; sleep *poll* s when idle.
+
+        The batch in progress is finished first, so a stop never leaves a
+        half-written batch (a kill does not either: its jobs' leases run out).
+
+        :param stop: an event that ends the loop (default: the worker's own).
+        """
+        event = stop or self._stop
+        while not event.is_set() and not self._stop.is_set():
+            if self.run_once() == 0:
+                event.wait(self.poll)
+
+    def stop(self) -> None:
+        """Ask `run()`, `arun()` or `drain()` to return after the current batch."""
+        self._stop.set()
+
+    async def arun(self) -> None:
+        """`run()` for an asyncio application: batches run in a thread, the loop stays free.
+
+        Returns after `stop()` or when cancelled (after the batch in progress).
+        """
+        while not self._stop.is_set():
+            done = await asyncio.to_thread(self.run_once)
+            if done == 0:
+                await asyncio.sleep(self.poll)
+
+
+def _vector_text(vector: Any) -> str | None:
+    if vector is None:
+        return None
+    return "[" + ",".join(repr(float(x)) for x in vector) + "]"
