@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import aio as aio
 from .cypher import AGType as AGType
 from .cypher import Edge as Edge
 from .cypher import Path as Path
@@ -142,6 +143,7 @@ __all__ = [
     "Vertex",
     "VertexResolutionError",
     "__version__",
+    "aio",
     "apply_search_settings",
     "backfill",
     "check_graph",

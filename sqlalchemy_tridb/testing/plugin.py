@@ -21,6 +21,12 @@ Fixtures:
     writes and embeddings roll back too; use ``tridb_engine`` when a test needs
     several connections or real commits.
 
+``tridb_async_engine`` / ``tridb_async_session`` (function)
+    The same as ``tridb_engine`` and ``tridb_session`` for asyncio: an
+    ``AsyncEngine`` on a fresh clone, and an ``AsyncSession`` rolled back after
+    the test (async fixtures run by anyio's pytest plugin; see
+    :mod:`sqlalchemy_tridb.testing.aio`).
+
 Marker ``db``: every test whose fixtures reach a server fixture
 (``tridb_server_url``, or one given to ``tridb_database_factory``) gets it, so
 ``pytest -m "not db"`` runs the tests that need no server.
@@ -42,6 +48,8 @@ from sqlalchemy.pool import NullPool
 from ..exc import ServerUnavailableError
 from ..server import LocalServer, ServerConfig
 from ..server.backends import choose_backend
+from .aio import tridb_async_engine as tridb_async_engine
+from .aio import tridb_async_session as tridb_async_session
 from .fixtures import (
     SERVER_FIXTURES,
     TemplateDatabase,
