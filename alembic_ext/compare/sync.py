@@ -6,6 +6,11 @@ declared body (``pg_proc.prosrc``).  Otherwise the old set is dropped (its
 statements read back with ``pg_get_functiondef`` / ``pg_get_triggerdef``, so the
 downgrade restores it) and the new one created.  Creations come after the
 tables and labels; drops before anything else.
+
+A table that already exists in the database and gets a sync it did not have
+(or a label the database does not have yet) holds rows the triggers never
+saw: after the creations come the graph backfills of its labels
+(`alembic_ext.operations.BackfillGraphOp`), vertex labels before edge labels.
 """
 
 from __future__ import annotations
@@ -13,17 +18,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from alembic.util import PriorityDispatchResult
+from sqlalchemy import inspect
 
-from sqlalchemy_tridb.graph import Trigger, function_settings
+from sqlalchemy_tridb.graph import EdgeSpec, NodeSpec, Trigger, function_settings, registry_for
 from sqlalchemy_tridb.sql import quote_ident as q
 
 from ..declared import declared_syncs, metadatas
-from ..inspect import DbTrigger, sync_triggers
-from ..operations import CreateGraphSyncOp, DropGraphSyncOp
+from ..inspect import DbTrigger, graph_labels, sync_triggers
+from ..operations import BackfillGraphOp, CreateGraphSyncOp, DropGraphSyncOp
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
     from alembic.operations.ops import UpgradeOps
+    from sqlalchemy import Connection
 
 __all__ = ["compare_syncs", "create_statements", "drop_statements", "same"]
 
@@ -103,6 +110,45 @@ def _included(autogen_context: AutogenContext, schema: str | None, name: str) ->
     return table is None or autogen_context.run_object_filters(table, name, "table", False, None)
 
 
+def backfill_ops(
+    conn: Connection,
+    autogen_context: AutogenContext,
+    created: dict[tuple[str, str], bool],
+    default: str | None,
+) -> list[BackfillGraphOp]:
+    """The graph backfills of the tables getting a sync that hold rows from before it.
+
+    :param conn: the run's connection.
+    :param autogen_context: the run's context (its target metadata).
+    :param created: ``(schema, table)`` -> whether the table had sync triggers
+        before, for each table whose sync this migration creates.
+    :param default: the connection's default schema.
+    """
+    if not created:
+        return []
+    insp = inspect(conn)
+    labels = {(g, lbl) for g, lbl, _kind in graph_labels(conn)}
+    out: list[BackfillGraphOp] = []
+    nodes: list[NodeSpec | EdgeSpec] = []
+    edges: list[NodeSpec | EdgeSpec] = []
+    for md in metadatas(autogen_context.metadata):
+        if registry_for(md).classes:
+            n, e = registry_for(md).resolve()
+            nodes += n
+            edges += e
+    for spec in [*nodes, *edges]:  # vertices first: edges find their ends' ids
+        key = (spec.table.schema or default or "public", spec.table.name)
+        if key not in created:
+            continue
+        schema = None if key[0] == default else key[0]
+        if not insp.has_table(key[1], schema=schema):  # a new table: no rows yet
+            continue
+        if created[key] and (spec.graph, spec.label) in labels:  # changed triggers only
+            continue
+        out.append(BackfillGraphOp.for_spec(spec, schema=schema))
+    return out
+
+
 def compare_syncs(
     autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
 ) -> PriorityDispatchResult:
@@ -126,6 +172,7 @@ def compare_syncs(
         if (None if key[0] == default else key[0]) in schemas
     }
     drops, creates = [], []
+    created: dict[tuple[str, str], bool] = {}
     for key in sorted(set(declared) | set(found)):
         schema = None if key[0] == default else key[0]
         if not _included(autogen_context, schema, key[1]):
@@ -140,6 +187,7 @@ def compare_syncs(
                 )
             )
         if want is not None:
+            created[key] = bool(have)
             creates.append(
                 CreateGraphSyncOp(
                     key[1],
@@ -148,6 +196,8 @@ def compare_syncs(
                     schema=schema,
                 )
             )
+    fills = backfill_ops(conn, autogen_context, created, default)
     upgrade_ops.ops[0:0] = drops
     upgrade_ops.ops.extend(creates)
+    upgrade_ops.ops.extend(fills)
     return PriorityDispatchResult.CONTINUE

@@ -12,6 +12,7 @@ from .extension import CreateExtensionOp as CreateExtensionOp
 from .extension import DropExtensionOp as DropExtensionOp
 from .graph import CreateGraphOp as CreateGraphOp
 from .graph import DropGraphOp as DropGraphOp
+from .graph_backfill import BackfillGraphOp as BackfillGraphOp
 from .label import CreateEdgeLabelOp as CreateEdgeLabelOp
 from .label import CreateLabelOp as CreateLabelOp
 from .label import CreateVertexLabelOp as CreateVertexLabelOp
@@ -26,6 +27,7 @@ from .vector_column import AlterVectorColumnOp as AlterVectorColumnOp
 __all__ = [
     "AlterVectorColumnOp",
     "BackfillEmbeddingsOp",
+    "BackfillGraphOp",
     "CommentOp",
     "CreateEdgeLabelOp",
     "CreateExtensionOp",
