@@ -110,3 +110,15 @@ class TraversalError(ConfigurationError):
 
 class MigrationError(TriDBError):
     """An Alembic migration of tridb objects could not be generated or run."""
+
+
+class RoutingError(TriDBError):
+    """A statement could not be sent to a server fit to run it (primary or replica)."""
+
+
+class StandbyWriteError(RoutingError, PermissionError):
+    """A write reached a read-only hot standby (SQLSTATE 25006, ``read_only_sql_transaction``).
+
+    Writes go to the primary: through a flush, an ``insert()``/``update()``/
+    ``delete()``, or inside ``with session.primary():`` of a `RoutingSession`.
+    """
