@@ -32,7 +32,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Table, Text, cast, func, literal
+from sqlalchemy import BigInteger, Column, ColumnElement, MetaData, Table, Text, cast, func, literal
+from sqlalchemy.dialects.postgresql import JSONB
 
 from ..embedding import EmbeddingProvider
 from ..exc import EmbeddingDeclarationError
@@ -50,8 +51,10 @@ __all__ = [
     "OutboxDDL",
     "deferred_columns",
     "fingerprint",
+    "jobs_table",
     "outbox_create_sql",
     "outbox_drop_sql",
+    "provenance_table",
     "provider_identity",
 ]
 
@@ -68,6 +71,29 @@ FUNCTION_SETTINGS: tuple[tuple[str, str], ...] = (
     ("datestyle", "'ISO, YMD'"),
     ("intervalstyle", "'iso_8601'"),
     ("timezone", "'UTC'"),
+)
+
+_META = MetaData(schema=OUTBOX_SCHEMA)  # the library's own: never in a user's MetaData
+
+#: ``embedding_job`` and ``embedding_provenance`` as Core tables (the columns queries use).
+jobs_table = Table(
+    "embedding_job",
+    _META,
+    Column("table_name", Text, primary_key=True),
+    Column("column_name", Text, primary_key=True),
+    Column("key", JSONB, primary_key=True),
+    Column("version", BigInteger),
+)
+provenance_table = Table(
+    "embedding_provenance",
+    _META,
+    Column("table_name", Text, primary_key=True),
+    Column("column_name", Text, primary_key=True),
+    Column("key", JSONB, primary_key=True),
+    Column("provider", Text),
+    Column("model", Text),
+    Column("source_hash", Text),
+    Column("text_hash", Text),
 )
 
 _KEY = "table_name text NOT NULL,\n    column_name text NOT NULL,\n    key jsonb NOT NULL"
