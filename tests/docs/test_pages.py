@@ -25,9 +25,7 @@ DOCS = ROOT / "docs"
 RUNNER = Path(__file__).with_name("run_blocks.py")
 
 #: pages that do not run yet, and why (non-strict: they show as XPASS once they do)
-XFAIL: dict[str, str] = {
-    "alembic.md": "docs/alembic.md's env.py and migration fragments are not marked yet (issue 14)",
-}
+XFAIL: dict[str, str] = {}
 #: not-run blocks allowed over all pages: keep them rare
 MAX_NOT_RUN = 4
 
