@@ -289,8 +289,12 @@ _STATUS = text(
 def queue_status(conn: Connection) -> list[QueueStatus]:
     """Depth, oldest job's age, leased and failed jobs, recent throughput, per column.
 
-    :param conn: a connection with read rights on ``tridb_outbox``.
+    :param conn: a connection with read rights on ``tridb_outbox``; a database
+        without the outbox (no deferred column was created) gives ``[]``.
     """
+    exists = text("SELECT pg_catalog.to_regclass(:name) IS NOT NULL")
+    if not conn.execute(exists, {"name": JOBS}).scalar_one():
+        return []
     return [
         QueueStatus(
             r.table_name,
