@@ -96,6 +96,22 @@ class ProviderError(EmbeddingError):
         self.texts = texts
 
 
+class ProviderUnavailableError(ProviderError, ConnectionError):
+    """A remote provider could not be reached, timed out or kept answering 5xx (after retries)."""
+
+
+class ProviderRateLimitError(ProviderUnavailableError):
+    """A remote provider kept answering 429 Too Many Requests (after retries)."""
+
+
+class ProviderAuthError(ProviderError, PermissionError):
+    """A remote provider refused the API key (401/403), or no key was found."""
+
+
+class ProviderResponseError(ProviderError, ValueError):
+    """A remote provider answered something unusable: another status, bad JSON, wrong dims."""
+
+
 class EmbeddingDeclarationError(ConfigurationError):
     """An ``Embedding(...)`` column declaration is inconsistent."""
 
