@@ -71,8 +71,13 @@ def include_object(
     compare_to: Any,
     *,
     graph_schemas: frozenset[str] = frozenset(),
+    partitions: frozenset[tuple[str | None, str]] = frozenset(),
 ) -> bool:
     """Alembic ``include_object`` hook: skip AGE's schemas, label tables and their indexes.
+
+    Partitions found in the database and not declared (their parent declares
+    ``postgresql_partition_by``; ``CREATE TABLE ... PARTITION OF`` makes them)
+    are skipped too, with their indexes.
 
     :param obj: the schema item (a ``Table``, ``Column``, ``Index``, ...).
     :param name: its name.
@@ -80,8 +85,12 @@ def include_object(
     :param reflected: whether it was reflected from the database.
     :param compare_to: the item it is compared with, if any.
     :param graph_schemas: the schemas of the database's graphs.
+    :param partitions: ``(schema, table)`` of the database's partitions
+        (``None``: the default schema).
     """
     table = _table_of(obj)
     schema = getattr(obj, "schema", None) or getattr(table, "schema", None)
     table_name = name if type_ == "table" else getattr(table, "name", None)
+    if reflected and compare_to is None and (schema, table_name) in partitions:
+        return False
     return not _is_age(table_name, schema, graph_schemas)

@@ -20,6 +20,7 @@ __all__ = [
     "graph_schemas",
     "graphs",
     "index_opclasses",
+    "partitions",
     "sync_triggers",
 ]
 
@@ -69,6 +70,26 @@ def graphs(conn: Connection) -> set[str]:
     if not age_installed(conn):
         return set()
     return {str(n) for n in conn.scalars(text("SELECT name::text FROM ag_catalog.ag_graph"))}
+
+
+def partitions(conn: Connection) -> frozenset[tuple[str | None, str]]:
+    """``(schema, table)`` of every partition (``relispartition``); ``None``: the default schema.
+
+    A partition is made by ``CREATE TABLE ... PARTITION OF`` (data-dependent DDL
+    the models do not declare), so autogenerate must not take it for a table to
+    drop.
+
+    :param conn: a connection to the database.
+    """
+    rows = conn.execute(
+        text(
+            "SELECT CASE WHEN n.nspname = pg_catalog.current_schema() THEN NULL"
+            " ELSE n.nspname::text END, c.relname::text"
+            " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relispartition AND c.relkind IN ('r', 'p')"
+        )
+    )
+    return frozenset((schema, name) for schema, name in rows)
 
 
 def graph_schemas(conn: Connection) -> frozenset[str]:

@@ -43,7 +43,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from .filters import include_name, include_object
-from .inspect import graph_schemas
+from .inspect import graph_schemas, partitions
 from .render import chain_render_item
 
 if TYPE_CHECKING:
@@ -85,10 +85,11 @@ def prepare(autogen_context: AutogenContext, upgrade_ops: UpgradeOps) -> Priorit
 
     conn = autogen_context.connection
     schemas = frozenset() if conn is None else graph_schemas(conn)
+    parts = frozenset() if conn is None else partitions(conn)
     add_filters(
         autogen_context,
         name_filter=functools.partial(include_name, graph_schemas=schemas),
-        object_filter=functools.partial(include_object, graph_schemas=schemas),
+        object_filter=functools.partial(include_object, graph_schemas=schemas, partitions=parts),
     )
     opts = autogen_context.opts
     opts["render_item"] = chain_render_item(opts.get("render_item"))

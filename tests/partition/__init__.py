@@ -1,0 +1,1 @@
+"""Partitioned vector tables: one HNSW index per partition, pruning, merged top k."""
