@@ -17,7 +17,7 @@ from sqlalchemy.exc import InvalidRequestError
 GRAPH_OBJECT = "tridb_graph_object"
 
 #: Schemas that belong to the extensions, never to the user's models.
-INTERNAL_SCHEMAS = frozenset({"ag_catalog"})
+INTERNAL_SCHEMAS = frozenset({"ag_catalog", "tridb_outbox"})
 #: AGE's catalog tables (visible through the search path) and the parent label
 #: tables AGE creates in every graph's schema.
 INTERNAL_TABLES = frozenset({"ag_graph", "ag_label", "_ag_label_vertex", "_ag_label_edge"})

@@ -153,6 +153,25 @@ def compare_extensions(
     return compare(autogen_context, upgrade_ops, schemas)
 
 
+def compare_outbox(
+    autogen_context: AutogenContext, upgrade_ops: UpgradeOps, schemas: set[str | None]
+) -> PriorityDispatchResult:
+    """Schema level: the embedding outbox (`alembic_ext.compare.outbox`).
+
+    :param autogen_context: the run's context.
+    :param upgrade_ops: the upgrade's operations.
+    :param schemas: the schemas compared (``None``: the default one).
+    """
+    from alembic.util import PriorityDispatchResult
+
+    from .compare.outbox import compare_outbox as compare
+    from .scope import active
+
+    if not active(autogen_context):
+        return PriorityDispatchResult.CONTINUE
+    return compare(autogen_context, upgrade_ops, schemas)
+
+
 def compare_vector_table(
     autogen_context: AutogenContext,
     modify_ops: ModifyTableOps,
@@ -196,6 +215,7 @@ def setup(plugin: Plugin) -> None:
         (compare_graphs, "graphs"),
         (compare_syncs, "graph_syncs"),
         (compare_extensions, "extensions"),
+        (compare_outbox, "embedding_outbox"),
     ):
         plugin.add_autogenerate_comparator(
             fn, "schema", element, qualifier="postgresql", priority=DispatchPriority.LAST

@@ -20,6 +20,10 @@ from .label import DropEdgeLabelOp as DropEdgeLabelOp
 from .label import DropLabelOp as DropLabelOp
 from .label import DropVertexLabelOp as DropVertexLabelOp
 from .label import label_op as label_op
+from .outbox import CreateDeferredEmbeddingOp as CreateDeferredEmbeddingOp
+from .outbox import CreateEmbeddingQueueOp as CreateEmbeddingQueueOp
+from .outbox import DropDeferredEmbeddingOp as DropDeferredEmbeddingOp
+from .outbox import DropEmbeddingQueueOp as DropEmbeddingQueueOp
 from .sync import CreateGraphSyncOp as CreateGraphSyncOp
 from .sync import DropGraphSyncOp as DropGraphSyncOp
 from .vector_column import AlterVectorColumnOp as AlterVectorColumnOp
@@ -29,13 +33,17 @@ __all__ = [
     "BackfillEmbeddingsOp",
     "BackfillGraphOp",
     "CommentOp",
+    "CreateDeferredEmbeddingOp",
     "CreateEdgeLabelOp",
+    "CreateEmbeddingQueueOp",
     "CreateExtensionOp",
     "CreateGraphOp",
     "CreateGraphSyncOp",
     "CreateLabelOp",
     "CreateVertexLabelOp",
+    "DropDeferredEmbeddingOp",
     "DropEdgeLabelOp",
+    "DropEmbeddingQueueOp",
     "DropExtensionOp",
     "DropGraphOp",
     "DropGraphSyncOp",

@@ -20,6 +20,11 @@ from .hybrid import hybrid_search as hybrid_search
 from .index import HNSW as HNSW
 from .index import IVFFlat as IVFFlat
 from .operators import Distance as Distance
+from .outbox import OUTBOX_SCHEMA as OUTBOX_SCHEMA
+from .outbox import DeferredColumn as DeferredColumn
+from .outbox import deferred_columns as deferred_columns
+from .outbox import outbox_create_sql as outbox_create_sql
+from .outbox import outbox_drop_sql as outbox_drop_sql
 from .search import DEFAULT_SETTINGS as DEFAULT_SETTINGS
 from .search import EmbeddingSearchMixin as EmbeddingSearchMixin
 from .search import SearchSelect as SearchSelect
@@ -35,6 +40,8 @@ from .sync import install_embedding_sync as install_embedding_sync
 __all__ = [
     "DEFAULT_SETTINGS",
     "HNSW",
+    "OUTBOX_SCHEMA",
+    "DeferredColumn",
     "Distance",
     "Embedding",
     "EmbeddingComparator",
@@ -46,10 +53,13 @@ __all__ = [
     "SearchSettings",
     "apply_search_settings",
     "backfill",
+    "deferred_columns",
     "embedding_attributes",
     "hybrid_search",
     "install_embedding_sync",
     "nearest",
+    "outbox_create_sql",
+    "outbox_drop_sql",
     "spec_of",
     "stale_rows",
     "with_search_settings",

@@ -22,8 +22,10 @@ Everything lives in its own schema, ``tridb_outbox``:
 The trigger functions follow the graph sync's rules: ``SECURITY DEFINER`` (the
 writing role needs no rights on ``tridb_outbox``), ``SET search_path =
 pg_catalog, pg_temp``, every name schema-qualified, names validated.  This module
-builds SQL text only; `sqlalchemy_tridb.vector.column` runs it from
-``create_all`` and ``alembic_ext`` renders it into migrations.
+builds SQL text only; its triggers and functions are named ``outbox_emb_*``
+(outside the graph sync's ``tridb_*`` namespace, which its comparator owns).
+`sqlalchemy_tridb.vector.column` runs it from ``create_all`` and ``alembic_ext``
+renders it into migrations.
 """
 
 from __future__ import annotations
@@ -229,12 +231,12 @@ class DeferredColumn:
     # -- the triggers -------------------------------------------------------------
 
     def _function(self, event: str) -> str:
-        base = bounded_identifier(f"tridb_emb_{self.table.name}_{self.column.name}_{event}")
+        base = bounded_identifier(f"outbox_emb_{self.table.name}_{self.column.name}_{event}")
         schema = quote_ident(self.table.schema) + "." if self.table.schema else "public."
         return schema + quote_ident(base)
 
     def _trigger_name(self, event: str) -> str:
-        return bounded_identifier(f"tridb_emb_{self.column.name}_{event}")
+        return bounded_identifier(f"outbox_emb_{self.column.name}_{event}")
 
     def _bodies(self) -> dict[str, tuple[str, str, list[str]]]:
         """``{event: (REFERENCING clause, PL/pgSQL statements)}``."""
