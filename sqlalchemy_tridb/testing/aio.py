@@ -4,7 +4,7 @@ They are ``async`` fixtures run by anyio's pytest plugin (anyio ships it; it
 comes with httpx, FastAPI and Starlette, or ``pip install anyio``): each asks
 for anyio's ``anyio_backend`` fixture, whose default is ``"asyncio"``, the one
 event loop SQLAlchemy's asyncio extension runs on.  Mark the tests
-``@pytest.mark.anyio`` (or ``pytestmark = pytest.mark.anyio`` in a module)::
+``@pytest.mark.anyio`` (or ``pytestmark = pytest.mark.anyio`` in a module):
 
     @pytest.mark.anyio
     async def test_ranks(tridb_async_session):

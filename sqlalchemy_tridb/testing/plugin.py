@@ -25,7 +25,7 @@ Fixtures:
     The same as ``tridb_engine`` and ``tridb_session`` for asyncio: an
     ``AsyncEngine`` on a fresh clone, and an ``AsyncSession`` rolled back after
     the test (async fixtures run by anyio's pytest plugin; see
-    :mod:`sqlalchemy_tridb.testing.aio`).
+    `sqlalchemy_tridb.testing.aio`).
 
 Marker ``db``: every test whose fixtures reach a server fixture
 (``tridb_server_url``, or one given to ``tridb_database_factory``) gets it, so

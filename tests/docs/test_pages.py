@@ -120,7 +120,9 @@ def test_page_runs(name: str, tridb_url: str, tridb_server_url: str, workdir: Pa
             timeout=300,
         )
         assert ran.returncode == 0, ran.stdout + ran.stderr
-        defined = sum(b.code.count("\ndef test_") for b in tests)
+        defined = sum(
+            b.code.count("\ndef test_") + b.code.count("\nasync def test_") for b in tests
+        )
         assert f"{defined} passed" in ran.stdout, ran.stdout
 
 

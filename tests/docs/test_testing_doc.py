@@ -22,7 +22,9 @@ def test_testing_doc_files_are_all_db_tests(pytester: pytest.Pytester) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(code)
     pytester.syspathinsert()
-    tests = sum(code.count("\ndef test_") for code in files.values())
+    tests = sum(
+        code.count("\ndef test_") + code.count("\nasync def test_") for code in files.values()
+    )
     assert tests >= 3
     plain = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest")  # see test_pytest_plugin
     # every one of them needs the server, so the db marker leaves them all out
