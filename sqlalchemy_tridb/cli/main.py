@@ -27,6 +27,7 @@ from .doctor import add_doctor_command
 from .graph import add_graph_commands
 from .models import prepend_sys_path
 from .server import add_server_command
+from .tune import add_tune_command
 from .worker import add_worker_command
 
 
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_graph_commands(sub, _grant)  # grant-read, revoke-read, sync, check, repair
     add_doctor_command(sub)
     add_worker_command(sub)
+    add_tune_command(sub)
     return parser
 
 

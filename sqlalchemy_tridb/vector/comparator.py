@@ -25,7 +25,13 @@ from .operators import (
     Distance,
     distance_between,
 )
-from .settings import IterativeScan, SearchSelect, SearchSettings, with_search_settings
+from .settings import (
+    IterativeScan,
+    SearchSelect,
+    SearchSettings,
+    search_index_name,
+    with_search_settings,
+)
 from .spec import EmbeddingSpec, spec_of
 
 __all__ = ["EmbeddingComparator", "embedding_comparator", "similarity_from_distance"]
@@ -145,7 +151,8 @@ class EmbeddingComparator(ColumnProperty.Comparator[Any]):
             raise ConfigurationError(f"k must be a positive integer, got {k!r}")
         entity = comparator_parent(self).entity  # the class, or the aliased class
         stmt = select(entity).order_by(self.distance(query)).limit(k)
-        return with_search_settings(stmt, settings)
+        tuned = search_index_name(self.prop.columns[0])  # its stored tuning, if any
+        return with_search_settings(stmt, settings, tuned_index=tuned)
 
 
 def embedding_comparator(attribute: Any) -> EmbeddingComparator:

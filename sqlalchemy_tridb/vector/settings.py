@@ -14,6 +14,12 @@ rows whenever k rows match, within pgvector's scan bounds
 (``hnsw.max_scan_tuples``, ``ivfflat.max_probes``).  On an older pgvector the
 defaults are left out by the same statement.  Settings on another statement:
 `with_search_settings()`, or `apply_search_settings()` in the transaction.
+
+A setting that `tune_search()` (``tridb tune``) stored on the column's index,
+as a line ``tridb.tune: ef_search=80 ...`` of the index's ``COMMENT``, is a
+default too: the same ``set_config`` statement reads it from the catalog
+(`TUNED_OPTION` names the index), so every process searches with it and no
+query needs another round trip.  Explicit settings win over it.
 """
 
 from __future__ import annotations
@@ -23,20 +29,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, bindparam, text
+from sqlalchemy import Column, Connection, Select, bindparam, text
 from sqlalchemy.orm import Session
 
 from .._compat import Finish, PreludeSelect, retype_select
 from ..exc import ConfigurationError
+from ..sql.identifiers import quote_ident
 
 __all__ = [
     "DEFAULTS_OPTION",
     "DEFAULT_SETTINGS",
     "SEARCH_OPTION",
+    "TUNED_OPTION",
+    "TUNE_MARK",
     "IterativeScan",
     "SearchSelect",
     "SearchSettings",
     "apply_search_settings",
+    "search_index_name",
     "with_search_settings",
 ]
 
@@ -44,6 +54,13 @@ __all__ = [
 SEARCH_OPTION = "tridb_vector_search"
 #: The execution option that, ``False``, leaves `DEFAULT_SETTINGS` out of a `SearchSelect`.
 DEFAULTS_OPTION = "tridb_search_defaults"
+
+#: The execution option naming the index (qualified, quoted) whose tuned setting applies.
+TUNED_OPTION = "tridb_tuned_index"
+#: How a line of an index's ``COMMENT`` that holds a tuned setting starts.
+TUNE_MARK = "tridb.tune:"
+#: The settings a tuning may store, by the word used in the comment.
+_TUNABLE = {"hnsw.ef_search": "ef_search", "ivfflat.probes": "probes"}
 
 #: pgvector's ``iterative_scan`` modes.
 IterativeScan = Literal["off", "strict_order", "relaxed_order"]
@@ -111,14 +128,21 @@ DEFAULT_SETTINGS = SearchSettings(iterative_scan="strict_order")
 _SET_CONFIG = """\
 SELECT pg_catalog.set_config(s.name, s.value, true)
   FROM (VALUES {rows}) AS s(name, value, since_08)
- WHERE NOT s.since_08
+ WHERE s.value IS NOT NULL AND (NOT s.since_08
     OR (SELECT pg_catalog.string_to_array(pg_catalog.split_part(e.extversion, '-', 1), '.')
                ::pg_catalog.int4[] >= ARRAY[0, 8]
-          FROM pg_catalog.pg_extension e WHERE e.extname = 'vector')"""
+          FROM pg_catalog.pg_extension e WHERE e.extname = 'vector'))"""
+
+
+# the number after "<word>=" on the index comment's tridb.tune line (NULL: none)
+_TUNED_VALUE = (
+    "pg_catalog.substring(pg_catalog.obj_description(pg_catalog.to_regclass(CAST(:t AS text)),"
+    " 'pg_class'), CAST(:w{i} AS text))"
+)
 
 
 def _statement(
-    explicit: Mapping[str, str], defaults: Mapping[str, str]
+    explicit: Mapping[str, str], defaults: Mapping[str, str], tuned_index: str | None = None
 ) -> tuple[Any, dict[str, Any]]:
     rows = [(n, v, False) for n, v in explicit.items()]
     rows += [(n, v, n in _SINCE_08) for n, v in defaults.items() if n not in explicit]
@@ -127,15 +151,24 @@ def _statement(
     for i, (name, value, gated) in enumerate(rows):
         params[f"n{i}"], params[f"v{i}"], params[f"g{i}"] = name, value, gated
         values.append(f"(CAST(:n{i} AS text), CAST(:v{i} AS text), CAST(:g{i} AS boolean))")
+    if tuned_index is not None:
+        params["t"] = tuned_index
+        for i, (name, word) in enumerate(_TUNABLE.items(), len(rows)):
+            if name not in explicit:
+                params[f"n{i}"], params[f"w{i}"] = name, rf"{TUNE_MARK}.*\m{word}=([0-9]+)"
+                values.append(f"(CAST(:n{i} AS text), {_TUNED_VALUE.format(i=i)}, false)")
     stmt = text(_SET_CONFIG.format(rows=", ".join(values)))
     return stmt.bindparams(*(bindparam(k) for k in params)), params
 
 
 def _apply(
-    bind: Session | Connection, explicit: Mapping[str, str], defaults: Mapping[str, str]
+    bind: Session | Connection,
+    explicit: Mapping[str, str],
+    defaults: Mapping[str, str],
+    tuned_index: str | None = None,
 ) -> None:
-    if explicit or defaults:
-        stmt, params = _statement(explicit, defaults)
+    if explicit or defaults or tuned_index is not None:
+        stmt, params = _statement(explicit, defaults, tuned_index)
         bind.execute(stmt, params)
 
 
@@ -186,11 +219,13 @@ class SearchSelect(PreludeSelect):
         """
         settings = options.get(SEARCH_OPTION)
         explicit = settings.gucs() if isinstance(settings, SearchSettings) else {}
-        defaults = DEFAULT_SETTINGS.gucs() if options.get(DEFAULTS_OPTION, True) else {}
-        if not explicit and not defaults:
+        with_defaults = options.get(DEFAULTS_OPTION, True)
+        defaults = DEFAULT_SETTINGS.gucs() if with_defaults else {}
+        tuned = options.get(TUNED_OPTION) if with_defaults else None
+        if not explicit and not defaults and tuned is None:
             return None
         if not _autocommit(connection):
-            _apply(connection, explicit, defaults)  # in the transaction the query runs in
+            _apply(connection, explicit, defaults, tuned)  # in the query's transaction
             return None
         if options.get("stream_results") or options.get("yield_per"):
             warnings.warn(
@@ -201,7 +236,7 @@ class SearchSelect(PreludeSelect):
             return None
         _run_driver_sql(connection, "BEGIN")  # one transaction: a pooler keeps one server
         try:
-            _apply(connection, explicit, defaults)
+            _apply(connection, explicit, defaults, tuned)
         except BaseException:
             _run_driver_sql(connection, "ROLLBACK")
             raise
@@ -213,17 +248,48 @@ class SearchSelect(PreludeSelect):
 
 
 def with_search_settings(
-    statement: Select[Any], settings: SearchSettings | None = None, *, defaults: bool = True
+    statement: Select[Any],
+    settings: SearchSettings | None = None,
+    *,
+    defaults: bool = True,
+    tuned_index: str | None = None,
 ) -> SearchSelect:
     """*statement* as a `SearchSelect` that applies *settings* whenever it runs.
 
     :param statement: a ``select()`` whose index scans the settings are for.
     :param settings: the settings (validated now); ``None`` keeps the statement's own.
-    :param defaults: put them over `DEFAULT_SETTINGS` (iterative scans on).
+    :param defaults: put them over `DEFAULT_SETTINGS` (iterative scans on) and
+        the setting stored on *tuned_index*.
+    :param tuned_index: the index whose tuned setting (`tune_search()`) applies,
+        as `search_index_name()` gives it; ``None``: none.
     """
     out = retype_select(statement, SearchSelect)
     options: dict[str, Any] = {DEFAULTS_OPTION: defaults}
+    if tuned_index is not None:
+        options[TUNED_OPTION] = tuned_index
     if settings is not None:
         settings.gucs()  # validate now, not at execution
         options[SEARCH_OPTION] = settings
     return out.execution_options(**options)
+
+
+def search_index_name(column: Any) -> str | None:
+    """The quoted, schema-qualified (when the table has a schema) name of *column*'s vector index.
+
+    The first HNSW or IVFFlat index of *column*'s table over that column;
+    ``None`` when there is none.  Unqualified names resolve as the table's
+    own name does in the query (the search path).
+
+    :param column: a table column (``Product.__table__.c.embedding``).
+    """
+    if not isinstance(column, Column) or column.table is None:
+        return None
+    for index in sorted(getattr(column.table, "indexes", ()), key=lambda i: str(i.name)):
+        using = index.dialect_options["postgresql"].get("using")
+        if using in ("hnsw", "ivfflat") and any(
+            getattr(e, "name", None) == column.name for e in index.expressions
+        ):
+            name = quote_ident(str(index.name))
+            schema = column.table.schema
+            return f"{quote_ident(schema)}.{name}" if schema else name
+    return None
