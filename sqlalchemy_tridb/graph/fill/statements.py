@@ -119,7 +119,10 @@ def _upsert(lt: str, batch: str, cols: list[str], *, fresh: bool) -> str:
     One statement, so both parts read one snapshot; a plain insert behind an
     anti-join is about 1.7x faster than ``INSERT ... ON CONFLICT``.  *fresh*
     (the label was empty when the walk began, so all it holds was written by
-    the triggers) leaves out the update.  Returns ``(added, updated, 0)``.
+    the triggers) leaves out the update.  The existence probe is one index
+    look-up per row of the batch, never a scan of the label: at 1,000,000
+    vertices a hashed anti-join cost 250 ms a batch of 50,000 and grew with
+    the label.  Returns ``(added, updated, 0)``.
     """
     names = ", ".join(cols)
     values = ", ".join(f"x.{c}" for c in cols)
@@ -137,7 +140,10 @@ def _upsert(lt: str, batch: str, cols: list[str], *, fresh: bool) -> str:
         f", ins AS (\n    INSERT INTO {lt} ({names})\n    SELECT {values} FROM x\n"
         "    WHERE "
         + " AND ".join(f"x.{c} IS NOT NULL" for c in cols if c != "properties")
-        + f"\n      AND NOT EXISTS (SELECT 1 FROM {lt} h WHERE h.id = x.id)\n    RETURNING 1\n)"
+        # OFFSET 0 keeps the probe a per-row look-up on the label's id index: as an
+        # anti-join the planner hashes the whole label, each batch (quadratic)
+        + f"\n      AND NOT EXISTS (SELECT 1 FROM {lt} h WHERE h.id = x.id OFFSET 0)"
+        "\n    RETURNING 1\n)"
     )
     updated = "0" if fresh else "(SELECT count(*) FROM upd)"
     parts.append(f"\nSELECT (SELECT count(*) FROM ins), {updated}, 0")
