@@ -131,8 +131,11 @@ class Router:
     :param wait_timeout: seconds a read waits for a replica to replay the
         session's last commit before it runs on the primary.
     :param retry_after: seconds a replica that could not be reached is left out.
-    :param probe_every: seconds between checks that a healthy replica still
-        answers (a read in between trusts the last check).
+    :param probe_every: seconds a replica's last good check is trusted; ``0``
+        (the default) checks it at the first read of every transaction (one
+        round trip on the connection the read then uses), so a replica that
+        stopped a moment ago is never handed out.  A higher value saves that
+        round trip, and a read in a replica that died within the window fails.
     """
 
     def __init__(
@@ -143,7 +146,7 @@ class Router:
         read_your_writes: Literal["wait", "primary"] = "wait",
         wait_timeout: float = 1.0,
         retry_after: float = 5.0,
-        probe_every: float = 1.0,
+        probe_every: float = 0.0,
     ) -> None:
         if read_your_writes not in ("wait", "primary"):
             raise ConfigurationError(
