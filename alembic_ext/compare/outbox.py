@@ -37,7 +37,7 @@ from ..operations.outbox import (
 
 if TYPE_CHECKING:
     from alembic.autogenerate.api import AutogenContext
-    from alembic.operations.ops import UpgradeOps
+    from alembic.operations.ops import MigrateOperation, UpgradeOps
 
 __all__ = ["compare_outbox"]
 
@@ -140,7 +140,8 @@ def compare_outbox(
         for k, v in outbox_triggers(conn).items()
         if (None if k[0] == default else k[0]) in schemas
     }
-    drops, creates = [], []
+    drops: list[MigrateOperation] = []
+    creates: list[MigrateOperation] = []
     if declared and not _queue_exists(conn):
         creates.append(
             CreateEmbeddingQueueOp(outbox_create_sql(), reverse_statements=outbox_drop_sql())

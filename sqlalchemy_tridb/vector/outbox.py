@@ -244,7 +244,10 @@ class DeferredColumn:
         for part in (self.table.name, self.column.name, self.table.schema or ""):
             _literal(part)
         keys = self.key_columns()
-        key_of = lambda a: ", ".join(f"{a}.{quote_ident(c.name)}" for c in keys)  # noqa: E731
+
+        def key_of(alias: str) -> str:
+            return ", ".join(f"{alias}.{quote_ident(c.name)}" for c in keys)
+
         enqueue = (
             f"INSERT INTO {JOBS} AS j (table_name, column_name, key)\n"
             f"SELECT {tname}, {cname}, pg_catalog.jsonb_build_array({key_of('n')})\n"
@@ -326,7 +329,7 @@ def fingerprint(columns: list[Any], declaration: str) -> ColumnElement[str]:
     """
     array = func.pg_catalog.jsonb_build_array(cast(literal(declaration), Text), *columns)
     text = func.pg_catalog.convert_to(cast(array, Text), "UTF8")
-    return func.pg_catalog.encode(func.pg_catalog.sha256(text), "hex")  # type: ignore[no-any-return]
+    return func.pg_catalog.encode(func.pg_catalog.sha256(text), "hex")
 
 
 def deferred_columns(table: Table) -> list[DeferredColumn]:

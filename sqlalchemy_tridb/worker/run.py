@@ -73,7 +73,7 @@ def _target(attribute: Any) -> _Target:
     prop = getattr(attribute, "property", None)
     columns = getattr(prop, "columns", None)
     spec = spec_of(columns[0]) if columns else None
-    if spec is None or spec.sync != "deferred":
+    if prop is None or columns is None or spec is None or spec.sync != "deferred":
         raise ConfigurationError(
             f"{attribute!r}: the worker embeds deferred columns only; declare it "
             "Embedding(..., sync='deferred')"

@@ -31,6 +31,7 @@ from alembic_ext.operations import (
 from alembic_ext.plugin import (
     PLUGIN_NAME,
     compare_extensions,
+    compare_outbox,
     compare_graphs,
     compare_syncs,
     compare_vector_table,
@@ -234,6 +235,7 @@ def test_setup_through_alembics_plugin_api() -> None:
             (compare_graphs, "schema", "graphs", "postgresql", last),
             (compare_syncs, "schema", "graph_syncs", "postgresql", last),
             (compare_extensions, "schema", "extensions", "postgresql", last),
+            (compare_outbox, "schema", "embedding_outbox", "postgresql", last),
             (compare_vector_table, "table", "vector_indexes", "postgresql", last),
         ]
         # Alembic finds the plugin by name (it raises CommandError otherwise)
