@@ -54,7 +54,11 @@ from .exc import GraphDeclarationError as GraphDeclarationError
 from .exc import IdentifierError as IdentifierError
 from .exc import MigrationError as MigrationError
 from .exc import PortInUseError as PortInUseError
+from .exc import ProviderAuthError as ProviderAuthError
 from .exc import ProviderError as ProviderError
+from .exc import ProviderRateLimitError as ProviderRateLimitError
+from .exc import ProviderResponseError as ProviderResponseError
+from .exc import ProviderUnavailableError as ProviderUnavailableError
 from .exc import ServerError as ServerError
 from .exc import ServerUnavailableError as ServerUnavailableError
 from .exc import TraversalError as TraversalError
@@ -94,6 +98,8 @@ from .vector import hybrid_search as hybrid_search
 from .vector import install_embedding_sync as install_embedding_sync
 from .vector import nearest as nearest
 from .vector import stale_rows as stale_rows
+from .worker import EmbeddingWorker as EmbeddingWorker
+from .worker import queue_status as queue_status
 
 try:
     __version__ = version("sqlalchemy-tridb")
@@ -122,6 +128,7 @@ __all__ = [
     "EmbeddingSearchMixin",
     "EmbeddingSync",
     "EmbeddingSyncWarning",
+    "EmbeddingWorker",
     "GraphDeclarationError",
     "GraphEdge",
     "GraphNode",
@@ -131,7 +138,11 @@ __all__ = [
     "MigrationError",
     "Path",
     "PortInUseError",
+    "ProviderAuthError",
     "ProviderError",
+    "ProviderRateLimitError",
+    "ProviderResponseError",
+    "ProviderUnavailableError",
     "SearchSettings",
     "SentenceTransformerProvider",
     "ServerError",
@@ -159,6 +170,7 @@ __all__ = [
     "pagerank",
     "prepare_dbapi_connection",
     "providers",
+    "queue_status",
     "recommend",
     "registry_for",
     "related",
