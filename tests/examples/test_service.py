@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -34,19 +35,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def base_url(service_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def _serve(factory: str, engine: Engine, log_path: Path) -> Iterator[str]:
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("service") / "uvicorn.log"
     env = {
         **os.environ,
-        "TRIDB_DATABASE_URL": service_engine.url.render_as_string(hide_password=False),
+        "TRIDB_DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "TRIDB_SERVICE_PROVIDER": "deterministic",
     }
     log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--app-dir", str(SERVICE), "--factory",
-         "app:create_app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+         factory, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -73,6 +73,13 @@ def base_url(service_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(service_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("service") / "uvicorn.log"
+    with _serve("app:create_app", service_engine, log) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +230,30 @@ def test_openapi(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/users", "/users/{handle}/network", "/users/influential"} <= set(spec["paths"])
     assert client.get("/docs").status_code == 200
+
+
+def test_sync_baseline_answers_the_same(
+    client: httpx.Client,
+    seeded: dict[str, int],
+    service_engine: Engine,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The benchmark's baseline (sync_app.py) gives the async service's answers."""
+    paths = [
+        "/users/ada",
+        "/users/ada/network?hops=3",
+        "/users/ada/recommendations?k=3",
+        "/users/ada/similar?k=3",
+        f"/products/{seeded['kettle']}/similar?k=2",
+        "/products/search?q=tea&k=2",
+        "/users/influential?k=3",
+        "/users/ada/network?hops=0",
+    ]
+    log = tmp_path_factory.mktemp("sync_service") / "uvicorn.log"
+    with (
+        _serve("sync_app:create_sync_app", service_engine, log) as url,
+        httpx.Client(base_url=url, timeout=30) as sync_client,
+    ):
+        for path in paths:
+            a, b = client.get(path), sync_client.get(path)
+            assert (a.status_code, a.json()) == (b.status_code, b.json()), path
