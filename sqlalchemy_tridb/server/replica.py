@@ -26,13 +26,13 @@ import psycopg
 from psycopg import sql
 
 from ..exc import ConfigurationError, ServerError
+from ..routing import lsn_position
 from .backend import Backend
 
 __all__ = [
     "REPLICATION_ROLE",
     "REPLICATION_SETTINGS",
     "ReplicaStatus",
-    "lsn_to_int",
 ]
 
 #: The login role replicas stream as (``LOGIN REPLICATION``, a random password).
@@ -75,15 +75,6 @@ class ReplicaStatus:
     lag_bytes: int | None = None
     lag_seconds: float | None = None
     streaming: bool = False
-
-
-def lsn_to_int(lsn: str) -> int:
-    """A ``pg_lsn`` text (``16/B374D848``) as the byte position it names.
-
-    :param lsn: the LSN as PostgreSQL prints it.
-    """
-    high, _, low = lsn.partition("/")
-    return (int(high, 16) << 32) + int(low, 16)
 
 
 def validate_name(name: str) -> str:
@@ -322,7 +313,7 @@ def lag(
     assert current is not None
     behind = 0
     if replayed is not None and replayed[0] is not None:
-        behind = max(0, lsn_to_int(str(current[0])) - lsn_to_int(str(replayed[0])))
+        behind = max(0, lsn_position(str(current[0])) - lsn_position(str(replayed[0])))
     streaming = row is not None and row[0] == "streaming"
     seconds: float | None = None
     if behind == 0:
