@@ -59,8 +59,10 @@ from .exc import ProviderError as ProviderError
 from .exc import ProviderRateLimitError as ProviderRateLimitError
 from .exc import ProviderResponseError as ProviderResponseError
 from .exc import ProviderUnavailableError as ProviderUnavailableError
+from .exc import RoutingError as RoutingError
 from .exc import ServerError as ServerError
 from .exc import ServerUnavailableError as ServerUnavailableError
+from .exc import StandbyWriteError as StandbyWriteError
 from .exc import TraversalError as TraversalError
 from .exc import TriDBError as TriDBError
 from .exc import VertexResolutionError as VertexResolutionError
@@ -85,6 +87,8 @@ from .graph.sync import sync_graph as sync_graph
 from .info import server_versions as server_versions
 from .recommend import recommend as recommend
 from .recommend import related as related
+from .routing import Router as Router
+from .routing import RoutingSession as RoutingSession
 from .vector import HNSW as HNSW
 from .vector import Distance as Distance
 from .vector import Embedding as Embedding
@@ -143,10 +147,14 @@ __all__ = [
     "ProviderRateLimitError",
     "ProviderResponseError",
     "ProviderUnavailableError",
+    "Router",
+    "RoutingError",
+    "RoutingSession",
     "SearchSettings",
     "SentenceTransformerProvider",
     "ServerError",
     "ServerUnavailableError",
+    "StandbyWriteError",
     "SyncReport",
     "TraversalError",
     "TriDBError",

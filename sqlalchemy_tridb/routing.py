@@ -2,7 +2,7 @@
 
 SQLAlchemy's own recipe for horizontal/vertical partitioning is a ``Session``
 subclass whose ``get_bind()`` picks the engine per statement; `RoutingSession`
-is that recipe for a primary and its hot standbys::
+is that recipe for a primary and its hot standbys:
 
     router = Router(create_engine(primary_url, plugins=["tridb"]),
                     [create_engine(replica_url, plugins=["tridb"])])

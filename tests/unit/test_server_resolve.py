@@ -32,6 +32,7 @@ def test_one_function_under_every_import_path() -> None:
     assert databases.resolve_database_url is resolve.resolve_database_url
     assert set(server.__all__) == {
         "LocalServer",
+        "ReplicaStatus",
         "ServerConfig",
         "ServerStatus",
         "create_database",
