@@ -56,18 +56,19 @@ def token(key: Sequence[Any]) -> str:
 
 
 _CLAIM = text(
-    f"UPDATE {JOBS} AS j\n"
-    "SET run_after = pg_catalog.now() + pg_catalog.make_interval(secs => :lease),\n"
-    "    attempts = j.attempts + 1\n"
-    "FROM (\n"
-    f"    SELECT table_name, column_name, key FROM {JOBS}\n"
+    "WITH c AS MATERIALIZED (\n"
+    f"    SELECT ctid FROM {JOBS}\n"
     "    WHERE table_name = :t AND column_name = :c\n"
     "      AND (run_after IS NULL OR run_after <= pg_catalog.now())\n"
     "    ORDER BY enqueued_at\n"
     "    LIMIT :n\n"
     "    FOR UPDATE SKIP LOCKED\n"
-    ") AS c\n"
-    "WHERE j.table_name = c.table_name AND j.column_name = c.column_name AND j.key = c.key\n"
+    ")\n"
+    f"UPDATE {JOBS} AS j\n"
+    "SET run_after = pg_catalog.now() + pg_catalog.make_interval(secs => :lease),\n"
+    "    attempts = j.attempts + 1\n"
+    "FROM c\n"
+    "WHERE j.ctid = c.ctid\n"  # the rows just locked (a TID scan, whatever the statistics)
     "RETURNING j.key, j.version, j.attempts"
 )
 

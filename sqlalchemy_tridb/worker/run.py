@@ -27,14 +27,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Text, Uuid, cast, select, tuple_, update, values
-from sqlalchemy import column as sql_column
+from sqlalchemy import Engine, TextClause, Uuid, select, text, tuple_
 from sqlalchemy import func as sql_func
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ..exc import ConfigurationError, ProviderError
+from ..sql import qualified_table, quote_ident
 from ..vector.compute import EmbeddingAttribute, Job, compute, embedding_attributes, source_text
 from ..vector.outbox import DeferredColumn, provider_identity
+from ..vector.sources import CallableSource
 from ..vector.spec import spec_of
 from .queue import Claim, claim, fail, finish, ready_jobs, record_provenance, release, token
 
@@ -152,20 +154,29 @@ class EmbeddingWorker:
             self.stats.seconds += time.perf_counter() - start
         return written
 
-    def _read(self, target: _Target, claims: list[Claim]) -> list[tuple[Claim, Any, str]]:
+    def _read(self, target: _Target, claims: list[Claim]) -> list[tuple[Claim, str, str]]:
+        """``(claim, source text, fingerprint)`` of the claimed rows that still exist."""
         dc = target.deferred
         pk = dc.key_columns()
         by_token = {c.token: c for c in claims}
-        key_json = sql_func.pg_catalog.jsonb_build_array(*pk)
-        stmt = select(target.entity, dc.fingerprint(), key_json).where(
-            tuple_(*pk).in_([_python_key(c.key, pk) for c in claims])
-        )
+        key_json = sql_func.pg_catalog.jsonb_build_array(*pk).label("tridb_key")
+        fp = dc.fingerprint().label("tridb_fp")
+        where = tuple_(*pk).in_([_python_key(c.key, pk) for c in claims])
+        source = target.attr.spec.source
         found: list[tuple[Claim, str, str]] = []
-        with Session(self.engine) as session:
-            for obj, fp, key in session.execute(stmt):
+        if not isinstance(source, CallableSource):  # the source columns are enough: Core
+            stmt = select(key_json, fp, *dc.source_columns()).where(where)
+            with self.engine.connect() as conn:
+                for row in conn.execute(stmt):
+                    c = by_token.get(token(row.tridb_key))
+                    if c is not None:
+                        found.append((c, source.text_from(row._mapping.get), row.tridb_fp))
+            return found
+        with Session(self.engine) as session:  # a callable gets the ORM instance
+            for obj, fp_, key in session.execute(select(target.entity, fp, key_json).where(where)):
                 c = by_token.get(token(key))
                 if c is not None:  # the text is built in the session: a callable may load more
-                    found.append((c, source_text(target.attr, obj), fp))
+                    found.append((c, source_text(target.attr, obj), fp_))
         return found
 
     def _embed_and_write(self, target: _Target, claims: list[Claim]) -> int:
@@ -254,23 +265,16 @@ class EmbeddingWorker:
         fresh: list[tuple[Claim, str, str]],
         vectors: dict[str, Any],
     ) -> None:
-        """One ``UPDATE ... FROM (VALUES ...)`` writing the batch's vectors (NULL: empty text)."""
+        """One ``UPDATE ... FROM unnest(keys, vectors)`` writing the batch (NULL: empty text)."""
         keep = dc.spec.on_empty == "keep"
         rows = [(cl, vectors.get(cl.token)) for cl, _, _ in fresh]
         rows = [(cl, v) for cl, v in rows if v is not None or not keep]
-        if not rows:
-            return
-        names = [f"k{i}" for i in range(len(pk))]
-        cols = [sql_column(n, Text) for n in names]
-        data = values(*cols, sql_column("vec", Text), name="v").data(
-            [(*[str(v) for v in cl.key], _vector_text(vec)) for cl, vec in rows]
-        )
-        stmt = (
-            update(dc.table)
-            .values({dc.column.name: cast(data.c.vec, dc.spec.vector_type())})
-            .where(*[p == cast(data.c[n], p.type) for n, p in zip(names, pk, strict=True)])
-        )
-        conn.execute(stmt)
+        if rows:
+            params: dict[str, Any] = {
+                f"k{i}": [str(cl.key[i]) for cl, _ in rows] for i in range(len(pk))
+            }
+            params["vec"] = [_vector_text(v) for _, v in rows]
+            conn.execute(_update_sql(dc), params)
 
     # -- loops --------------------------------------------------------------------
 
@@ -345,4 +349,33 @@ class EmbeddingWorker:
 def _vector_text(vector: Any) -> str | None:
     if vector is None:
         return None
-    return "[" + ",".join(repr(float(x)) for x in vector) + "]"
+    return "[" + ",".join(map(str, vector.tolist())) + "]"
+
+
+_UPDATES: dict[tuple[int, str], TextClause] = {}
+
+
+def _update_sql(dc: DeferredColumn) -> TextClause:
+    """``UPDATE t SET col = d.vec::vector FROM unnest(:k0::text[], ..., :vec::text[]) d``."""
+    key = (id(dc.table), dc.column.name)
+    found = _UPDATES.get(key)
+    if found is not None:
+        return found
+    pk = dc.key_columns()
+    names = [f"k{i}" for i in range(len(pk))]
+    arrays = ", ".join(f"CAST(:{n} AS pg_catalog.text[])" for n in [*names, "vec"])
+    typ = f"{'halfvec' if dc.spec.halfvec else 'vector'}({dc.spec.dim})"
+    kinds = {c.name: c.type.compile(dialect=postgresql.dialect()) for c in pk}
+    match = " AND ".join(
+        f"t.{quote_ident(c.name)} = CAST(d.{n} AS {kinds[c.name]})"
+        for n, c in zip(names, pk, strict=True)
+    )
+    # the vector type is pgvector's, named as SQLAlchemy's VECTOR renders it (unqualified)
+    sql = (
+        f"UPDATE {qualified_table(dc.table)} AS t\n"
+        f"SET {quote_ident(dc.column.name)} = CAST(d.vec AS {typ})\n"
+        f"FROM unnest({arrays}) AS d({', '.join([*names, 'vec'])})\n"
+        f"WHERE {match}"
+    )
+    stmt = _UPDATES[key] = text(sql)
+    return stmt
