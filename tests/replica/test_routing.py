@@ -265,3 +265,25 @@ def test_the_cte_traversal_runs_on_the_standby_where_age_vle_needs_1_8(pair: Pai
                 4,
                 5,
             ]
+
+
+def test_start_replica_is_idempotent_and_the_cli_prints_its_url(pair: Pair) -> None:
+    before = pair.server.replica(REPLICA)
+    again = pair.server.start_replica(REPLICA)
+    assert (again.port, again.url) == (before.port, before.url) and again.running
+    home = str(pair.server.home)
+    cli = [sys.executable, "-m", "sqlalchemy_tridb.cli.main", "server"]
+    url = subprocess.run(
+        [*cli, "url", "--home", home, "--replica", REPLICA], capture_output=True, text=True
+    )
+    assert url.returncode == 0 and url.stdout.strip() == before.url
+    missing = subprocess.run(
+        [*cli, "url", "--home", home, "--replica", "nothing_here"], capture_output=True, text=True
+    )
+    assert missing.returncode == 3 and "tridb server start --replica nothing_here" in missing.stderr
+    status = subprocess.run(
+        [*cli, "status", "--home", home, "--replica", "nothing_here"],
+        capture_output=True,
+        text=True,
+    )
+    assert status.returncode == 3 and status.stdout.strip() == "replica nothing_here: not running"
