@@ -161,6 +161,10 @@ def tune_search(
 ) -> TuneReport:
     """Find and store the lowest ``ef_search`` / ``probes`` whose recall@k meets *recall*.
 
+    Recall counts a row found as a true neighbour when its distance is within
+    the k-th exact distance (ties and duplicate vectors do not count as misses);
+    each query asks for k + 1 rows and leaves out the first, its own row, so a
+    sampled vector is as hard a query as a new one.
     The measuring runs in a savepoint (or a transaction) that is rolled back;
     only the ``COMMENT`` on the index stays, committed when *bind* is an
     engine, else part of the caller's transaction.
@@ -188,9 +192,6 @@ def tune_search(
             f"{attribute} has no HNSW or IVFFlat index to tune: declare one "
             "(Embedding(..., index=HNSW()))"
         )
-    keys = list(getattr(column.table, "primary_key", ()))
-    if not keys:
-        raise ConfigurationError(f"{attribute}: its table has no primary key to compare by")
     with _connection(bind) as (conn, ours):
         method, size, buffers, reloptions = conn.execute(_INDEX_FACTS, {"i": index}).one()
         setting = "ef_search" if method == "hnsw" else "probes"
@@ -209,11 +210,12 @@ def tune_search(
             if not vectors:
                 raise ConfigurationError(f"{attribute}: no stored vectors to sample")
 
-            def knn(vector: Any) -> tuple[frozenset[Any], float]:
-                stmt = select(*keys).order_by(comparator.distance(vector)).limit(k)
+            def knn(vector: Any) -> tuple[list[float], float]:
+                """The k distances found past the query's own row, and the milliseconds."""
+                stmt = select(comparator.distance(vector)).order_by(comparator.distance(vector))
                 start = time.perf_counter()
-                found = frozenset(tuple(r) for r in conn.execute(stmt))
-                return found, (time.perf_counter() - start) * 1000
+                found = [float(d) for d in conn.scalars(stmt.limit(k + 1))]
+                return found[1:], (time.perf_counter() - start) * 1000
 
             conn.execute(text(_EXACT))
             exact = [knn(v) for v in vectors]
@@ -228,9 +230,7 @@ def tune_search(
                 )
                 apply_search_settings(conn, settings)
                 got = [knn(v) for v in vectors]
-                hits = [
-                    len(a & e) / max(len(e), 1) for (a, _), (e, _) in zip(got, exact, strict=True)
-                ]
+                hits = [_recall(a, e) for (a, _), (e, _) in zip(got, exact, strict=True)]
                 trials.append(Trial(value, statistics.fmean(hits), _p50(got)))
                 if trials[-1].recall >= recall:
                     chosen = value
@@ -276,6 +276,19 @@ _INDEXED = (
     "SELECT pg_catalog.set_config('enable_indexscan', 'on', true), "
     "pg_catalog.set_config('enable_seqscan', 'off', true)"
 )
+
+
+def _recall(found: list[float], exact: list[float]) -> float:
+    """The share of the true k nearest found; rows tied with the k-th count as true.
+
+    Every row found is a real row, so a found distance within the k-th exact
+    one is a true neighbour (duplicates and ties make key sets disagree
+    even between two exact searches).
+    """
+    if not exact:
+        return 1.0
+    bound = exact[-1] + 1e-6 * max(1.0, abs(exact[-1]))
+    return min(len(exact), sum(d <= bound for d in found)) / len(exact)
 
 
 def _p50(runs: list[tuple[Any, float]]) -> float:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy_tridb.exc import ConfigurationError
 from sqlalchemy_tridb.testing import tridb_database_factory, tridb_engine_factory
 from sqlalchemy_tridb.vector import nearest
-from sqlalchemy_tridb.vector.tune import Trial, _advice, tune_search
+from sqlalchemy_tridb.vector.tune import Trial, _advice, _recall, tune_search
 
 from .models import Bare, Cell, Point, load, vectors
 
@@ -143,3 +143,9 @@ def test_an_index_larger_than_shared_buffers_is_reported() -> None:
     advice = _advice('"ix"', "hnsw", 10**6, 2 * 2**30, 128 * 2**20, 100, trials, 40)
     assert len(advice) == 1 and "larger than shared_buffers" in advice[0].problem
     assert _advice('"ix"', "hnsw", 10**6, 2**20, 128 * 2**20, 100, trials, 40) == []
+
+
+def test_recall_counts_ties_with_the_kth_as_found() -> None:
+    assert _recall([0.1, 0.2, 0.2], [0.1, 0.2, 0.2]) == 1.0  # other rows at the same distance
+    assert _recall([0.1, 0.3], [0.1, 0.2]) == 0.5
+    assert _recall([], [0.1, 0.2]) == 0.0
