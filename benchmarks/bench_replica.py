@@ -250,6 +250,8 @@ def bench_mixed(
             "errors": len(tally.errors),
             "first_error": tally.errors[0] if tally.errors else None,
         }
+        if "replica" in label:
+            results[label]["router_incl_warmup"] = dataclasses.asdict(router.stats())
         print(f"  {label:30s} {ops:8.1f} ops/s  ({results[label]})", flush=True)
     router.close()
     a, b = results["primary alone"], results["primary + replica (routing)"]

@@ -43,6 +43,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, event
@@ -58,6 +59,7 @@ __all__ = [
     "READ_ONLY_SQLSTATE",
     "ROUTE_OPTION",
     "Router",
+    "RouterStats",
     "RoutingSession",
     "install_standby_errors",
     "lsn_position",
@@ -118,6 +120,29 @@ def uninstall_standby_errors(engine: Engine) -> None:
         event.remove(engine, "handle_error", _standby_write)
 
 
+@dataclass(frozen=True)
+class RouterStats:
+    """What a `Router` has done: `Router.stats()`.
+
+    :param replica_reads: read transactions sent to a replica.
+    :param primary_reads: read transactions sent to the primary because no
+        replica answered or none had replayed the session's last commit in
+        time (reads after a write in the same transaction are not counted:
+        they never ask the router).
+    :param waits: reads that waited for a replica to replay a commit.
+    :param waited_seconds: the time those reads waited, in all.
+    :param wait_timeouts: waits that ran out, so the read went to the primary.
+    :param failed_checks: replica checks that failed (the replica was left out).
+    """
+
+    replica_reads: int
+    primary_reads: int
+    waits: int
+    waited_seconds: float
+    wait_timeouts: int
+    failed_checks: int
+
+
 class Router:
     """A primary, its replicas, and what the router knows of their health.
 
@@ -162,6 +187,8 @@ class Router:
         self._turn = itertools.count()
         self._down_until: dict[int, float] = {}
         self._checked_at: dict[int, float] = {}
+        # replica reads, primary reads, waits, seconds waited, wait timeouts, failed checks
+        self._stats: list[float] = [0, 0, 0, 0.0, 0, 0]
         for engine in (primary, *self.replicas):
             install_standby_errors(engine)
 
@@ -178,17 +205,40 @@ class Router:
     def replica_for_read(self, after: int | None = None) -> Engine | None:
         """A replica that answers (and has replayed WAL position *after*), else ``None``.
 
+        Waiting for *after* takes at most ``wait_timeout`` over all replicas.
+
         :param after: a WAL position the replica must have replayed (read-your-writes).
         """
         count = len(self.replicas)
-        if not count:
-            return None
-        first = next(self._turn)
-        for offset in range(count):
-            i = (first + offset) % count
-            if self._usable(i, after):
-                return self.replicas[i]
-        return None
+        found: Engine | None = None
+        start = time.monotonic()
+        if count:
+            first = next(self._turn)
+            for offset in range(count):
+                i = (first + offset) % count
+                if self._usable(i, after, start + self.wait_timeout):
+                    found = self.replicas[i]
+                    break
+        with self._lock:
+            self._stats[0 if found is not None else 1] += 1
+            if after is not None:
+                self._stats[2] += 1
+                self._stats[3] += time.monotonic() - start
+                self._stats[4] += found is None
+        return found
+
+    def stats(self) -> RouterStats:
+        """What the router has done so far (counters since it was made)."""
+        with self._lock:
+            replica, primary, waits, waited, timeouts, failed = self._stats
+        return RouterStats(
+            replica_reads=int(replica),
+            primary_reads=int(primary),
+            waits=int(waits),
+            waited_seconds=float(waited),
+            wait_timeouts=int(timeouts),
+            failed_checks=int(failed),
+        )
 
     def is_down(self, replica: Engine) -> bool:
         """Whether *replica* is being left out after a failed check.
@@ -199,7 +249,7 @@ class Router:
         with self._lock:
             return self._down_until.get(i, 0.0) > time.monotonic()
 
-    def _usable(self, i: int, after: int | None) -> bool:
+    def _usable(self, i: int, after: int | None, deadline: float) -> bool:
         now = time.monotonic()
         with self._lock:
             if self._down_until.get(i, 0.0) > now:
@@ -207,7 +257,6 @@ class Router:
             fresh = now - self._checked_at.get(i, float("-inf")) < self.probe_every
         if fresh and after is None:
             return True
-        deadline = now + self.wait_timeout
         try:
             with self.replicas[i].connect() as conn:
                 while True:
@@ -230,6 +279,7 @@ class Router:
             else:
                 self._down_until[i] = time.monotonic() + self.retry_after
                 self._checked_at.pop(i, None)
+                self._stats[5] += 1
 
 
 class RoutingSession(Session):

@@ -204,6 +204,10 @@ def test_a_replica_that_has_not_replayed_the_commit_sends_reads_to_the_primary(
                 conn.commit()
             assert session.scalar(select(Product.name).where(Product.id == 300)) == "paused lamp"
             assert _on_standby(session)  # replayed now: the standby again
+        stats = router.stats()
+        assert (stats.waits, stats.wait_timeouts) == (2, 1)
+        assert stats.waited_seconds >= 0.2
+        assert (stats.replica_reads, stats.primary_reads) == (1, 1)
     finally:
         with pair.replica.connect() as conn:
             conn.exec_driver_sql("SELECT pg_wal_replay_resume()")
@@ -238,6 +242,8 @@ def test_a_stopped_replica_sends_reads_to_the_primary(pair: Pair) -> None:
             assert session.scalar(select(Product.name).where(Product.id == 1)) == PRODUCTS[1]
             assert not _on_standby(session)
         assert router.is_down(pair.replica)
+        stats = router.stats()
+        assert (stats.replica_reads, stats.primary_reads, stats.failed_checks) == (1, 1, 1)
     finally:
         pair.server.start_replica(REPLICA)
         router.close()
