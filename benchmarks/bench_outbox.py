@@ -14,7 +14,8 @@ Run from this folder with the local server (or ``TRIDB_DATABASE_URL``)::
     ``EmbeddingWorker.drain()`` of ``--worker-rows`` queued rows vs the same
     provider embedding the same texts in batches of the same size with no
     database (its own batched throughput; target >= 90%): with the
-    deterministic provider (64 dims), and with `OpenAIProvider` against the
+    deterministic provider (64 dims), with the local all-MiniLM-L6-v2
+    (``--minilm-rows``, 384 dims), and with `OpenAIProvider` against the
     local OpenAI-speaking test server (``tests/outbox/openai_server.py``, 1 ms
     of simulated model time per request, ``request_size`` 128, concurrency 4).
 """
@@ -59,6 +60,18 @@ class Deferred(Base):
     )
 
 
+class DeferredMini(Base):
+    """The same, with all-MiniLM-L6-v2's 384 dimensions."""
+
+    __tablename__ = "memo_minilm"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str]
+    embedding: Mapped[list[float] | None] = Embedding(
+        source="{title}: {body}", provider="bench_minilm", dim=384, sync="deferred", index=None
+    )
+
+
 class Plain(Base):
     __tablename__ = "memo_plain"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,7 +95,7 @@ def _rows(n: int, start: int = 0) -> list[dict[str, Any]]:
 
 def _reset(engine: Engine) -> None:
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE memo_deferred, memo_plain"))
+        conn.execute(text("TRUNCATE memo_deferred, memo_plain, memo_minilm"))
         conn.execute(text("TRUNCATE tridb_outbox.embedding_job, tridb_outbox.embedding_provenance"))
 
 
@@ -139,11 +152,11 @@ def _provider_alone(provider: Any, texts: list[str], batch: int) -> float:
     return time.perf_counter() - start
 
 
-def _drain(engine: Engine, n: int, batch: int) -> float:
+def _drain(engine: Engine, n: int, batch: int, model: Any) -> float:
     _reset(engine)
     with engine.begin() as conn:
-        conn.execute(insert(Deferred), _rows(n))
-    worker = EmbeddingWorker(engine, Deferred.embedding, batch_size=batch)
+        conn.execute(insert(model), _rows(n))
+    worker = EmbeddingWorker(engine, model.embedding, batch_size=batch)
     start = time.perf_counter()
     done = worker.drain()
     elapsed = time.perf_counter() - start
@@ -151,12 +164,15 @@ def _drain(engine: Engine, n: int, batch: int) -> float:
     return elapsed
 
 
-def bench_worker(engine: Engine, n: int, batch: int, label: str, provider: Any) -> float:
-    providers.register(provider, name="bench_outbox", replace=True)
+def bench_worker(
+    engine: Engine, n: int, batch: int, label: str, provider: Any, model: Any = Deferred
+) -> float:
+    name = "bench_minilm" if model is DeferredMini else "bench_outbox"
+    providers.register(provider, name=name, replace=True)
     texts = [f"{r['title']}: {r['body']}" for r in _rows(n)]
     _provider_alone(provider, texts[: batch * 2], batch)  # warm-up
     alone = min(_provider_alone(provider, texts, batch) for _ in range(2))
-    drained = min(_drain(engine, n, batch) for _ in range(2))
+    drained = min(_drain(engine, n, batch, model) for _ in range(2))
     share = alone / drained
     print(
         f"worker {label}: {n} rows drained in {drained:.2f} s ({n / drained:,.0f} vec/s); "
@@ -172,6 +188,7 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--worker-rows", type=int, default=10_000)
+    parser.add_argument("--minilm-rows", type=int, default=2_000, help="0: skip the MiniLM run")
     parser.add_argument("--batch", type=int, default=256)
     args = parser.parse_args()
     with scratch_engine("bench_outbox") as engine:
@@ -191,6 +208,11 @@ def main() -> None:
             )
             bench_worker(engine, args.worker_rows, args.batch, "http", http)
             http.close()
+        if args.minilm_rows:
+            from sqlalchemy_tridb.embedding import SentenceTransformerProvider
+
+            mini = SentenceTransformerProvider()
+            bench_worker(engine, args.minilm_rows, args.batch, "MiniLM", mini, DeferredMini)
         with engine.begin() as conn:
             conn.execute(delete(Deferred))
 

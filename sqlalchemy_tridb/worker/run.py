@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +97,21 @@ def _python_key(values_: list[Any], columns: list[Any]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+@dataclass
+class _Batch:
+    target: _Target
+    rows: list[tuple[Claim, str, str]]  # (claim, source text, fingerprint)
+    gone: list[Claim]  # jobs whose row no longer exists
+
+
+@dataclass
+class _Embedded:
+    who: tuple[str, str]  # (provider, model)
+    jobs: list[Job]
+    vectors: dict[str, Any]  # claim token -> vector
+    error: Exception | None
+
+
 class EmbeddingWorker:
     """Embeds the queued rows of one or more deferred embedding columns.
 
@@ -138,21 +154,78 @@ class EmbeddingWorker:
         """Process one batch of every column; return the vectors written."""
         done = 0
         for target in self._targets:
-            done += self._batch(target)
+            start = time.perf_counter()
+            batch = self._claim_read(target)
+            if batch is not None:
+                done += self._store(batch, self._embed(batch))
+            self.stats.seconds += time.perf_counter() - start
         return done
 
-    def _batch(self, target: _Target) -> int:
+    def _claim_read(self, target: _Target) -> _Batch | None:
+        """Lease a batch of *target*'s jobs and read their rows (``None``: nothing ready)."""
         dc = target.deferred
-        start = time.perf_counter()
         with self.engine.begin() as conn:
             claims = claim(conn, dc.table_name, dc.column.name, self.batch_size, self.lease)
         if not claims:
-            return 0
+            return None
+        rows = self._read(target, claims)
+        seen = {c.token for c, _, _ in rows}
+        return _Batch(target, rows, [c for c in claims if c.token not in seen])
+
+    def _embed(self, batch: _Batch) -> _Embedded:
+        """The batch's vectors (one provider call per provider batch), or the failure."""
+        provider = batch.target.attr.spec.resolve()
+        jobs = [Job(c, batch.target.attr, t) for c, t, _ in batch.rows if t.strip()]
         try:
-            written = self._embed_and_write(target, claims)
-        finally:
-            self.stats.seconds += time.perf_counter() - start
-        return written
+            vectors = compute(jobs, resolve=lambda spec: provider)
+        except ProviderError as err:
+            return _Embedded(provider_identity(provider), jobs, {}, err)
+        found = {j.target.token: v for j, v in zip(jobs, vectors, strict=True)}
+        return _Embedded(provider_identity(provider), jobs, found, None)
+
+    def _store(self, batch: _Batch, embedded: _Embedded) -> int:
+        """Write the batch's vectors (or record its failure); return the vectors written."""
+        if embedded.error is not None:
+            return self._failed(batch.target, batch.rows, embedded.jobs, embedded.error)
+        return self._write(batch.target, batch.rows, embedded.vectors, batch.gone, embedded.who)
+
+    def _pipeline(self, keep_going: Callable[[], bool], bar: Any = None) -> int:
+        """Batches until none is ready, the database work overlapping the provider's.
+
+        While one batch is embedded, the previous one is written and the next
+        one leased and read, in a second thread.
+        """
+        targets, total, idle = self._targets, 0, 0
+        start = time.perf_counter()
+
+        def store_then_next(
+            batch: _Batch | None, emb: _Embedded | None, nxt: _Target | None
+        ) -> tuple[int, _Batch | None]:
+            written = self._store(batch, emb) if batch is not None and emb is not None else 0
+            return written, (self._claim_read(nxt) if nxt is not None else None)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            i = 0
+            future = pool.submit(store_then_next, None, None, targets[0])
+            try:
+                while True:
+                    written, batch = future.result()
+                    total += written
+                    if bar is not None and written:
+                        bar.update(written)
+                    i = (i + 1) % len(targets)
+                    if batch is None:
+                        idle += 1
+                        if idle >= len(targets) or not keep_going():
+                            return total
+                        future = pool.submit(store_then_next, None, None, targets[i])
+                        continue
+                    idle = 0
+                    embedded = self._embed(batch)
+                    nxt = targets[i] if keep_going() else None
+                    future = pool.submit(store_then_next, batch, embedded, nxt)
+            finally:
+                self.stats.seconds += time.perf_counter() - start
 
     def _read(self, target: _Target, claims: list[Claim]) -> list[tuple[Claim, str, str]]:
         """``(claim, source text, fingerprint)`` of the claimed rows that still exist."""
@@ -178,19 +251,6 @@ class EmbeddingWorker:
                 if c is not None:  # the text is built in the session: a callable may load more
                     found.append((c, source_text(target.attr, obj), fp_))
         return found
-
-    def _embed_and_write(self, target: _Target, claims: list[Claim]) -> int:
-        rows = self._read(target, claims)
-        seen = {c.token for c, _, _ in rows}
-        gone = [c for c in claims if c.token not in seen]  # deleted rows
-        provider = target.attr.spec.resolve()
-        jobs = [Job(c, target.attr, t) for c, t, _ in rows if t.strip()]
-        try:
-            vectors = compute(jobs, resolve=lambda spec: provider)
-        except ProviderError as err:
-            return self._failed(target, rows, jobs, err)
-        by_token = {j.target.token: v for j, v in zip(jobs, vectors, strict=True)}
-        return self._write(target, rows, by_token, gone, provider_identity(provider))
 
     def _failed(
         self, target: _Target, rows: list[tuple[Claim, str, str]], jobs: list[Job], err: Exception
@@ -281,33 +341,27 @@ class EmbeddingWorker:
     def drain(self, *, progress: bool = False, until: Callable[[], bool] | None = None) -> int:
         """Process batches until no job is ready; return the vectors written.
 
-        Jobs backing off after a failure are not waited for.
+        Jobs backing off after a failure, or leased by another worker, are not
+        waited for.  The database work of one batch overlaps the provider call
+        of the next (see the module docstring).
 
         :param progress: show a progress bar (tqdm, when installed) over the
             queue's depth at the start.
         :param until: an extra stop condition, checked between batches.
         """
         bar = self._bar() if progress else None
-        total = 0
+
+        def keep_going() -> bool:
+            return not self._stop.is_set() and not (until is not None and until())
+
         try:
-            while not self._stop.is_set() and not (until is not None and until()):
-                done = self.run_once()
-                if bar is not None:
-                    bar.update(done)
-                if done == 0 and not self._ready():
-                    return total
-                total += done
+            return self._pipeline(keep_going, bar)
         finally:
             if bar is not None:
                 bar.close()
-        return total
 
     def _columns(self) -> list[tuple[str, str]]:
         return [(t.deferred.table_name, t.deferred.column.name) for t in self._targets]
-
-    def _ready(self) -> bool:
-        with self.engine.connect() as conn:
-            return ready_jobs(conn, self._columns()) > 0
 
     def _bar(self) -> Any:
         try:
@@ -327,8 +381,12 @@ class EmbeddingWorker:
         :param stop: an event that ends the loop (default: the worker's own).
         """
         event = stop or self._stop
-        while not event.is_set() and not self._stop.is_set():
-            if self.run_once() == 0:
+
+        def keep_going() -> bool:
+            return not event.is_set() and not self._stop.is_set()
+
+        while keep_going():
+            if self._pipeline(keep_going) == 0:
                 event.wait(self.poll)
 
     def stop(self) -> None:
@@ -365,7 +423,8 @@ def _update_sql(dc: DeferredColumn) -> TextClause:
     names = [f"k{i}" for i in range(len(pk))]
     arrays = ", ".join(f"CAST(:{n} AS pg_catalog.text[])" for n in [*names, "vec"])
     typ = f"{'halfvec' if dc.spec.halfvec else 'vector'}({dc.spec.dim})"
-    kinds = {c.name: c.type.compile(dialect=postgresql.dialect()) for c in pk}
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    kinds = {c.name: c.type.compile(dialect=dialect) for c in pk}
     match = " AND ".join(
         f"t.{quote_ident(c.name)} = CAST(d.{n} AS {kinds[c.name]})"
         for n, c in zip(names, pk, strict=True)
