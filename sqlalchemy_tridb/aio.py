@@ -16,6 +16,8 @@ sync form raises them (a `CypherError` stays a `CypherError`).
         ranks = await aio.pagerank(session, Person, "FOLLOWS")
         report = await aio.check_graph(engine, Base)
 
+`tune_search()` takes the attribute first, then an ``AsyncEngine`` (the
+choice is committed), an ``AsyncConnection`` or an ``AsyncSession``.
 Functions that take a ``Session`` take an ``AsyncSession``; those that take a
 ``Connection`` take an ``AsyncConnection`` (or an ``AsyncSession``: its
 connection, in its transaction); those that take an ``Engine`` or a
@@ -53,6 +55,8 @@ from .graph.sync import CheckReport, Progress, SyncReport
 from .info import ServerVersions
 from .info import server_versions as _server_versions
 from .vector.backfill import backfill as _backfill
+from .vector.tune import TuneReport
+from .vector.tune import tune_search as _tune_search
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
@@ -71,6 +75,7 @@ __all__ = [
     "server_versions",
     "shortest_path",
     "sync_graph",
+    "tune_search",
 ]
 
 _T = TypeVar("_T")
@@ -343,3 +348,47 @@ async def revoke_graph_read(
     :param graphs: one graph name or several.
     """
     await _with_connection(bind, _access.revoke_graph_read, role, graphs)
+
+
+async def tune_search(
+    attribute: Any,
+    bind: AsyncEngine | AsyncConnection | AsyncSession,
+    *,
+    recall: float = 0.99,
+    k: int = 10,
+    queries: int = 100,
+    candidates: Sequence[int] | None = None,
+    seed: float = 0.5,
+    store: bool = True,
+) -> TuneReport:
+    """Awaitable `sqlalchemy_tridb.vector.tune.tune_search()`: the setting that meets *recall*.
+
+    :param attribute: the embedding attribute, e.g. ``Product.embedding``.
+    :param bind: an async engine (the choice is committed in a transaction of
+        its own), connection or session (in its transaction: the caller commits).
+    :param recall: the mean recall@k to reach, between 0 and 1.
+    :param k: neighbours per query, as ``nearest(k=...)`` will ask.
+    :param queries: how many stored vectors to sample as queries.
+    :param candidates: the values to try, lowest first.
+    :param seed: the sampling seed (``setseed()``, between -1 and 1).
+    :param store: store the choice on the index (``False``: only report).
+    """
+
+    def call(sync: Connection | Session) -> TuneReport:
+        return _tune_search(
+            attribute,
+            sync,
+            recall=recall,
+            k=k,
+            queries=queries,
+            candidates=candidates,
+            seed=seed,
+            store=store,
+        )
+
+    if _is_async_engine(bind):
+        engine: AsyncEngine = bind  # type: ignore[assignment]
+        async with engine.begin() as conn:
+            return await conn.run_sync(call)
+    target: AsyncConnection | AsyncSession = bind  # type: ignore[assignment]
+    return await target.run_sync(call)

@@ -233,12 +233,53 @@ def test_same_signatures() -> None:
     import inspect
 
     import sqlalchemy_tridb as tridb
+    from sqlalchemy_tridb.vector import tune
 
     for name in aio.__all__:
-        sync_sig = inspect.signature(getattr(tridb, name))
+        sync_fn = tune.tune_search if name == "tune_search" else getattr(tridb, name)
+        sync_sig = inspect.signature(sync_fn)
         async_sig = inspect.signature(getattr(aio, name))
         assert inspect.iscoroutinefunction(getattr(aio, name)), name
         assert list(async_sig.parameters)[1:] == list(sync_sig.parameters)[1:], name
         pairs = zip(async_sig.parameters.values(), sync_sig.parameters.values(), strict=True)
         for p, q in list(pairs)[1:]:
             assert (p.kind, p.default) == (q.kind, q.default), (name, p.name)
+
+
+async def test_tune_search(aio_engine: Engine, aio_async: AsyncEngine) -> None:
+    from sqlalchemy_tridb.vector.tune import tune_search
+
+    with Session(aio_engine) as session:
+        assert backfill(session, Member.bio_embedding) == 6
+        session.commit()
+    options = {"k": 2, "queries": 6, "candidates": [1, 10, 40]}
+    want = tune_search(Member.bio_embedding, aio_engine, store=False, **options)
+    comment = "SELECT pg_catalog.obj_description(pg_catalog.to_regclass(:i), 'pg_class')"
+
+    def measured(report: Any) -> Any:
+        return (
+            report.index,
+            report.rows,
+            report.chosen,
+            [(t.value, t.recall) for t in report.trials],
+        )
+
+    async with AsyncSession(aio_async) as session:
+        got = await aio.tune_search(Member.bio_embedding, session, store=False, **options)
+        assert measured(got) == measured(want) and got.rows == 6
+    async with aio_async.connect() as conn:
+        got = await aio.tune_search(Member.bio_embedding, conn, store=False, **options)
+        assert measured(got) == measured(want)
+        assert (await conn.execute(text(comment), {"i": want.index})).scalar() is None
+    stored = await aio.tune_search(Member.bio_embedding, aio_async, **options)  # commits
+    assert measured(stored) == measured(want) and stored.stored
+    with aio_engine.connect() as conn:
+        async_comment = conn.execute(text(comment), {"i": want.index}).scalar()
+        conn.execute(text(f"COMMENT ON INDEX {want.index} IS NULL"))
+        conn.commit()
+    assert async_comment
+    tune_search(Member.bio_embedding, aio_engine, **options)
+    with aio_engine.connect() as conn:
+        sync_comment = conn.execute(text(comment), {"i": want.index}).scalar()
+    # the same choice stored; the latency in the comment is the one measured then
+    assert sync_comment.split(", p50")[0] == async_comment.split(", p50")[0]
