@@ -102,6 +102,8 @@ from .vector import hybrid_search as hybrid_search
 from .vector import install_embedding_sync as install_embedding_sync
 from .vector import nearest as nearest
 from .vector import stale_rows as stale_rows
+from .vector.tune import TuneReport as TuneReport
+from .vector.tune import tune_search as tune_search
 from .worker import EmbeddingWorker as EmbeddingWorker
 from .worker import queue_status as queue_status
 
@@ -159,6 +161,7 @@ __all__ = [
     "TraversalError",
     "TriDBError",
     "TriDBPlugin",
+    "TuneReport",
     "Vertex",
     "VertexResolutionError",
     "__version__",
@@ -192,5 +195,6 @@ __all__ = [
     "stale_rows",
     "suggest_connections",
     "sync_graph",
+    "tune_search",
     "walk",
 ]
