@@ -339,10 +339,10 @@ class RoutingSession(Session):
         return self._for_read()
 
     def _for_read(self) -> Engine:
+        if self._wrote or self._stay_on_primary:
+            return self.router.primary  # even after reads on a replica: it sees the writes
         if self._read_bind is not None:
             return self._read_bind
-        if self._wrote or self._stay_on_primary:
-            return self.router.primary
         replica = self.router.replica_for_read(self._after)
         if replica is None:
             self._read_bind = self.router.primary
@@ -351,8 +351,14 @@ class RoutingSession(Session):
             self._after = None
         return self._read_bind
 
+    def close(self) -> None:
+        """Close the session; it forgets its last commit (a new life starts on replicas)."""
+        super().close()
+        self._after = None
+        self._stay_on_primary = False
+
     def _committed(self, session: Session) -> None:
-        if not self._wrote:
+        if not self._wrote or not self.router.replicas:
             return
         if self.router.read_your_writes == "primary":
             self._stay_on_primary = True

@@ -163,11 +163,10 @@ def test_writes_go_to_the_primary_and_the_session_reads_its_writes(
 ) -> None:
     try:
         with make_session() as session, install_embedding_sync(session):
-            assert _on_standby(session)
-            session.commit()
+            assert _on_standby(session)  # a read on the replica, then a write
             session.add(Product(id=200, name="desk lamp", shelf=0))
             session.flush()
-            # in the writing transaction: the primary, which sees the flushed row
+            # the rest of the writing transaction: the primary, which sees the flushed row
             assert not _on_standby(session)
             assert session.scalar(select(func.count()).where(Product.id == 200)) == 1
             session.commit()
