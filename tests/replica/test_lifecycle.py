@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -56,5 +58,18 @@ def test_stop_takes_the_replicas_down_and_a_restart_catches_up(tmp_path: Path) -
         assert server.stop_replica("r1", remove=True) is True
         assert not folder.exists() and server.replicas() == []
         assert server.stop_replica("r1") is False
+        cli = [sys.executable, "-m", "sqlalchemy_tridb.cli.main", "server"]
+        home = ["--home", str(server.home)]
+        started = subprocess.run(
+            [*cli, "start", *home, "--replica", "r2"], capture_output=True, text=True
+        )
+        assert started.returncode == 0, started.stderr
+        assert started.stdout.startswith("replica r2: running on 127.0.0.1:")
+        assert server.replica("r2").running
+        stopped = subprocess.run(
+            [*cli, "stop", *home, "--replica", "r2", "--remove"], capture_output=True, text=True
+        )
+        assert stopped.stdout.strip() == "stopped, removed"
+        assert server.replicas() == []
     finally:
         server.stop()
