@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -41,3 +43,15 @@ class Doc(Base):
 def expected(text: str) -> list[float]:
     """The vector the provider makes of *text*."""
     return [float(x) for x in PROVIDER.embed([text])[0]]
+
+
+class Part(Base):
+    """A composite primary key with a UUID."""
+
+    __tablename__ = "part"
+    shelf: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    label: Mapped[str]
+    embedding: Mapped[list[float] | None] = Embedding(
+        source=("label",), provider="outbox", dim=DIM, sync="deferred", index=None
+    )

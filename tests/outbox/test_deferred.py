@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any
 
 import psycopg
@@ -140,3 +141,20 @@ def test_copy_in_bulk(engine: Engine) -> None:
     assert len(jobs(engine)) == 500
     assert EmbeddingWorker(engine, Note.embedding, batch_size=128).drain() == 500
     assert_embedded(engine)
+
+
+def test_composite_uuid_key(engine: Engine) -> None:
+    from .models import Part
+
+    ids = [uuid.uuid4() for _ in range(3)]
+    with Session(engine) as s:
+        s.add_all([Part(shelf=i % 2, uid=u, label=f"part {i}") for i, u in enumerate(ids)])
+        s.commit()
+    with engine.begin() as conn:
+        conn.execute(update(Part).where(Part.uid == ids[1]).values(label="renamed"))
+    assert EmbeddingWorker(engine, Part.embedding).drain() == 3
+    with Session(engine) as s:
+        got = {p.uid: p for p in s.scalars(select(Part))}
+    assert list(got[ids[0]].embedding) == pytest.approx(expected("part 0"), abs=1e-6)
+    assert list(got[ids[1]].embedding) == pytest.approx(expected("renamed"), abs=1e-6)
+    assert jobs(engine) == []
