@@ -21,6 +21,11 @@ Parts (``--only`` picks some):
     ``nearest()`` p50 with the tenant in the filter (one partition) against
     the unpartitioned table with the same filter, and without a filter
     (merged top k) against the unpartitioned table.
+``traversal``
+    ``--vertices`` (100,000) and ``--edges`` (1,000,000) written through the
+    sync triggers, then a replica made of it (``pg_basebackup`` time), and
+    2- and 3-hop ``reachable_from`` p50 over ``--samples`` (30) random starts
+    on the primary and on the replica.
 
 Both servers run in a scratch home (a primary and its replica of their own),
 removed at the end.
@@ -411,9 +416,82 @@ def bench_partition(primary: Engine, args: argparse.Namespace) -> dict[str, Any]
     return out
 
 
+class _WalkBase(DeclarativeBase):
+    """The traversal part's graph, in a database of its own."""
+
+
+class Node(GraphNode, _WalkBase):
+    __tablename__ = "node"
+    __graph__ = "bench_walk"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Knows(GraphEdge, _WalkBase):
+    __tablename__ = "knows"
+    __edge_label__ = "KNOWS"
+    __edge_source__ = "src"
+    __edge_target__ = "dst"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    src: Mapped[int] = mapped_column(ForeignKey("node.id"))
+    dst: Mapped[int] = mapped_column(ForeignKey("node.id"))
+
+
+def bench_traversal(
+    server: LocalServer, server_url: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    """2- and 3-hop ``reachable_from`` p50 at ``--edges`` edges, on the primary and on a replica."""
+    url = create_database(server_url, "walk", replace=True)
+    engine = create_engine(url, plugins=["tridb"])
+    out: dict[str, Any] = {"vertices": args.vertices, "edges": args.edges}
+    start = time.perf_counter()
+    with engine.begin() as conn:  # the sync triggers write the vertices and edges
+        _WalkBase.metadata.create_all(conn)
+        conn.execute(
+            text("INSERT INTO node (id) SELECT g FROM generate_series(1, :v) g"),
+            {"v": args.vertices},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO knows (id, src, dst) SELECT g, 1 + (hashint4(g) & 2147483647) % :v,"
+                " 1 + (hashint4(g + 7777777) & 2147483647) % :v FROM generate_series(1, :e) g"
+            ),
+            {"v": args.vertices, "e": args.edges},
+        )
+        conn.execute(text('ANALYZE bench_walk."KNOWS"'))
+        conn.execute(text('ANALYZE bench_walk."Node"'))
+    out["build_s"] = round(time.perf_counter() - start, 1)
+    start = time.perf_counter()
+    rep = server.start_replica("walk")
+    out["replica_basebackup_s"] = round(time.perf_counter() - start, 1)
+    assert rep.url is not None
+    standby = create_engine(make_url(rep.url).set(database="walk"), plugins=["tridb"])
+    rng = random.Random(3)
+    starts = [rng.randrange(1, args.vertices + 1) for _ in range(args.samples)]
+    for where, eng in (("primary", engine), ("replica", standby)):
+        with Session(eng) as session:
+            for hops in (2, 3):
+                times = []
+                for node_id in [*starts[:3], *starts]:  # three warm-up queries first
+                    t = time.perf_counter()
+                    who = session.get(Node, node_id)
+                    session.scalars(
+                        select(Node.id).where(Node.reachable_from(who, "KNOWS", max_hops=hops))
+                    ).all()
+                    session.commit()
+                    times.append(time.perf_counter() - t)
+                out[f"{where}_{hops}hop_p50_ms"] = round(statistics.median(times[3:]) * 1000, 2)
+    standby.dispose()
+    engine.dispose()
+    server.stop_replica("walk", remove=True)
+    print(f"  traversal: {out}", flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", action="append", choices=["mixed", "hnsw", "partition"])
+    parser.add_argument(
+        "--only", action="append", choices=["mixed", "hnsw", "partition", "traversal"]
+    )
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--write-share", type=float, default=0.2)
@@ -423,9 +501,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--tenants", type=int, default=10)
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--vertices", type=int, default=100_000)
+    parser.add_argument("--edges", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
-    parts = args.only or ["mixed", "hnsw", "partition"]
+    parts = args.only or ["mixed", "hnsw", "partition", "traversal"]
     if "partition" in parts and "hnsw" not in parts:
         parts.insert(0, "hnsw")  # the partitioned copy is made from hnsw's table
     figures: dict[str, Any] = {}
@@ -454,6 +535,9 @@ def main() -> None:
             if "partition" in parts:
                 print(f"partition ({args.tenants} tenants):", flush=True)
                 figures["partition"] = bench_partition(primary, args)
+            if "traversal" in parts:
+                print(f"traversal ({args.vertices} vertices, {args.edges} edges):", flush=True)
+                figures["traversal"] = bench_traversal(server, status.url, args)
         finally:
             primary.dispose()
             server.stop()
