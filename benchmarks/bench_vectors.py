@@ -19,6 +19,10 @@ rows, best of ``--repeat`` (2) runs of each path, in alternation:
 
 Targets: ``tridb ORM`` >= 1/3 of ``raw binary`` and >= 4x ``pgvector ORM``.
 
+Then the rows are read back (``select(Row)``, all 10,000): raw psycopg with
+binary results, plain SQLAlchemy with pgvector-python's type (text), the
+tridb engine in text (the default) and with ``tridb_binary_results=True``.
+
     ../.venv/bin/python bench_vectors.py [--rows 10000] [--repeat 2] [--json]
 """
 
@@ -34,7 +38,7 @@ import psycopg
 from _common import scratch_engine, timed
 from pgvector.psycopg import register_vector
 from pgvector.sqlalchemy import VECTOR
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, create_engine, insert, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from sqlalchemy_tridb.embedding import DeterministicProvider
@@ -111,6 +115,25 @@ def _core(engine: Engine, vectors: np.ndarray) -> Callable[[], None]:
     return run
 
 
+def _raw_read(url: str) -> Callable[[], None]:
+    def run() -> None:
+        with psycopg.connect(url) as conn:
+            register_vector(conn)
+            rows = conn.execute("SELECT id, embedding FROM bench_vec", binary=True).fetchall()
+            assert len(rows) > 0
+
+    return run
+
+
+def _orm_read(engine: Engine, **options: Any) -> Callable[[], None]:
+    def run() -> None:
+        with Session(engine) as s:
+            rows = s.scalars(select(Row).execution_options(**options)).all()
+            assert len(rows) > 0 and isinstance(rows[0].embedding, list)
+
+    return run
+
+
 def _embedding(engine: Engine, rows: int) -> Callable[[], None]:
     def run() -> None:
         with Session(engine) as s, install_embedding_sync(s):
@@ -152,6 +175,20 @@ def main() -> None:
         with engine.connect() as conn:
             stored = conn.scalar(text("SELECT count(*) FROM bench_doc"))
             assert stored == args.rows, stored
+        with engine.begin() as conn:
+            conn.execute(text("TRUNCATE bench_vec"))
+        _core(engine, vectors)()
+        reads = {
+            "raw binary": _raw_read(url),
+            "pgvector ORM": _orm_read(plain),
+            "tridb ORM, text": _orm_read(engine),
+            "tridb ORM, binary": _orm_read(engine, tridb_binary_results=True),
+        }
+        read_best: dict[str, float] = {}
+        for _ in range(args.repeat):
+            for name, read in reads.items():
+                seconds = timed(read)
+                read_best[name] = min(read_best.get(name, seconds), seconds)
         plain.dispose()
     rate = {name: args.rows / s for name, s in best.items()}
     raw, pgv = rate["raw binary"], rate["pgvector ORM"]
@@ -162,6 +199,8 @@ def main() -> None:
         "of_raw": {k: round(v / raw, 3) for k, v in rate.items()},
         "vs_pgvector_orm": {k: round(v / pgv, 2) for k, v in rate.items()},
     }
+    read_rate = {name: args.rows / s for name, s in read_best.items()}
+    report["read_rows_per_s"] = {k: round(v) for k, v in read_rate.items()}
     if args.json:
         print(json.dumps(report, indent=2))
         return
@@ -171,6 +210,10 @@ def main() -> None:
         print(
             f"  {name:<18} {rate[name]:>9,.0f} {rate[name] / raw:>7.2f} {rate[name] / pgv:>15.2f}x"
         )
+    print(f"reading the {args.rows:,} rows back (select(Row)), best of {args.repeat}")
+    rraw, rpgv = read_rate["raw binary"], read_rate["pgvector ORM"]
+    for name, r in read_rate.items():
+        print(f"  {name:<18} {r:>9,.0f} {r / rraw:>7.2f} {r / rpgv:>15.2f}x")
     ok = rate["tridb ORM"] >= raw / 3 and rate["tridb ORM"] >= 4 * pgv
     print(f"  target (tridb ORM >= 1/3 raw and >= 4x pgvector ORM): {'met' if ok else 'MISSED'}")
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, CreateEnginePlugin, Dialect, Engine
 from ..exc import ConnectionSetupError
 from ..sql.reflection import TriDBInspector
 from .prepare import prepare_dbapi_connection, run_sql
-from .vectors import binary_colspecs
+from .vectors import BINARY_RESULTS, ask_binary_results, binary_colspecs
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -89,6 +89,8 @@ class ConnectionSetup:
         context: Any,
         executemany: bool,
     ) -> None:
+        if context is not None and context.execution_options.get(BINARY_RESULTS):
+            ask_binary_results(cursor)
         prelude = conn.info.get(_PRELUDE_KEY)
         if prelude is not None and _CYPHER_CALL.search(statement):
             if _autocommit(conn):

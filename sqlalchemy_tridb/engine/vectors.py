@@ -10,13 +10,22 @@ bind processor hands psycopg a big-endian float32 numpy array (or pgvector's
 ``HalfVector``), which psycopg sends in pgvector's binary format: for ORM
 flushes, Core statements, ``insertmanyvalues`` batches and query vectors.
 
+Results come back in text unless a statement asks otherwise: the execution
+option ``tridb_binary_results=True`` (`BINARY_RESULTS`) makes psycopg ask for
+every column of that statement in binary, vectors included (a 384-dimension
+vector then loads without parsing about 7 KB of text).  It is opt-in, for
+statements whose columns all have binary loaders: PostgreSQL's built-in types
+and pgvector's do; a user-defined enum comes back as ``bytes`` and AGE's
+``agtype`` is refused by the server.  Sync psycopg only (the async adapter's
+cursor is SQLAlchemy's, not psycopg's).
+
 psycopg picks a dumper per Python type; with ``%s`` placeholders (SQLAlchemy's
 psycopg dialect) it takes the one registered last for that type
 (``Format.AUTO``), here `register_vector_types()`'s binary one.  Results keep
-psycopg's text format (libpq asks for one result format per statement, and
-other types, AGE's ``agtype`` among them, must stay text), and what users get
-back is unchanged: ``list[float]`` through the ORM and Core, pgvector's
-``Vector`` / ``HalfVector`` from the driver itself.
+psycopg's text format by default (libpq asks for one result format per
+statement, and other types, AGE's ``agtype`` among them, must stay text), and
+what users get back is unchanged either way: ``list[float]`` through the ORM
+and Core, pgvector's ``Vector`` / ``HalfVector`` from the driver itself.
 """
 
 from __future__ import annotations
@@ -33,12 +42,23 @@ from pgvector.psycopg.halfvec import register_halfvec_info
 from pgvector.psycopg.sparsevec import register_sparsevec_info
 from pgvector.psycopg.vector import register_vector_info
 from pgvector.sqlalchemy import HALFVEC, VECTOR
-from psycopg.adapt import Dumper
+from psycopg.abc import Buffer
+from psycopg.adapt import Dumper, Loader
 from psycopg.pq import Format
 from psycopg.types import TypeInfo
 from sqlalchemy.engine import Dialect
 
-__all__ = ["BinaryHALFVEC", "BinaryVECTOR", "binary_colspecs", "register_vector_types"]
+__all__ = [
+    "BINARY_RESULTS",
+    "BinaryHALFVEC",
+    "BinaryVECTOR",
+    "ask_binary_results",
+    "binary_colspecs",
+    "register_vector_types",
+]
+
+#: The execution option that asks for a statement's results in binary (sync psycopg).
+BINARY_RESULTS = "tridb_binary_results"
 
 _HEADER = struct.Struct(">HH")  # dimensions, unused
 _BIG_F4 = np.dtype(">f4")
@@ -54,6 +74,16 @@ class _VectorBinaryDumper(Dumper):
         if values.ndim != 1:
             raise ValueError(f"a vector must be one-dimensional, got shape {values.shape}")
         return _HEADER.pack(values.shape[0], 0) + values.tobytes()
+
+
+class _VectorTextLoader(Loader):
+    """pgvector's ``Vector`` from its text form, parsed by numpy (not one ``float()`` each)."""
+
+    format = Format.TEXT
+
+    def load(self, data: Buffer) -> Vector:
+        text = bytes(data).decode("ascii")
+        return Vector(np.fromstring(text[1:-1], dtype=np.float32, sep=","))
 
 
 def register_vector_types(dbapi_connection: Any, rows: list[list[Any]]) -> None:
@@ -83,6 +113,7 @@ def register_vector_types(dbapi_connection: Any, rows: list[list[Any]]) -> None:
         # registered last, so psycopg's %s (Format.AUTO) takes it for numpy arrays
         dumper = type("VectorBinaryDumper", (_VectorBinaryDumper,), {"oid": infos["vector"].oid})
         driver.adapters.register_dumper("numpy.ndarray", dumper)
+        driver.adapters.register_loader(infos["vector"].oid, _VectorTextLoader)
 
 
 def _one_dimensional(values: Any) -> Any:
@@ -139,3 +170,14 @@ def binary_colspecs(colspecs: Mapping[Any, Any]) -> dict[Any, Any]:
     :param colspecs: the dialect's current ``colspecs``.
     """
     return {**colspecs, VECTOR: BinaryVECTOR, HALFVEC: BinaryHALFVEC}
+
+
+def ask_binary_results(cursor: Any) -> None:
+    """Make a psycopg cursor's next results binary (its documented ``format`` attribute).
+
+    Anything but a sync psycopg cursor is left alone.
+
+    :param cursor: the DBAPI cursor about to execute.
+    """
+    if isinstance(cursor, psycopg.Cursor):
+        cursor.format = Format.BINARY

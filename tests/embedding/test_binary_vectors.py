@@ -162,3 +162,36 @@ def test_async_psycopg_binds_in_binary(engine: Engine) -> None:
 
     assert asyncio.run(run()) == [[9.0, 8.0, 7.0], [1.0, 0.0, 1.0]]
     assert _stored(engine, "bin_item", "vec") == ["[9,8,7]"]
+
+
+def test_binary_results_on_request_load_the_same_values(engine: Engine) -> None:
+    formats: list[int] = []
+
+    def record(conn: Any, cursor: Any, *args: Any) -> None:
+        if cursor.pgresult is not None and cursor.pgresult.nfields:
+            formats.append(cursor.pgresult.fformat(0))
+
+    with Session(engine) as s:
+        s.add_all([Item(id=i, vec=[i, 0.5, -1.25], half=[1.0, 2.0, float(i)]) for i in range(1, 4)])
+        s.commit()
+        text_rows = s.execute(select(Item.id, Item.vec, Item.half).order_by(Item.id)).all()
+        event.listen(engine, "after_cursor_execute", record)
+        try:
+            stmt = select(Item.id, Item.vec, Item.half).order_by(Item.id)
+            binary_rows = s.execute(stmt.execution_options(tridb_binary_results=True)).all()
+            s.execute(stmt).all()  # the next statement is text again
+        finally:
+            event.remove(engine, "after_cursor_execute", record)
+    assert formats == [1, 0]  # psycopg's Format.BINARY, then TEXT
+    assert binary_rows == text_rows
+    assert binary_rows[2] == (3, [3.0, 0.5, -1.25], [1.0, 2.0, 3.0])
+    assert all(isinstance(r.vec, list) for r in binary_rows)
+
+
+def test_text_results_parse_to_pgvector_vectors_exactly(engine: Engine) -> None:
+    values = np.random.default_rng(3).standard_normal(64).astype(np.float32)
+    with engine.connect() as conn:
+        got = conn.exec_driver_sql(
+            "SELECT CAST(%(v)s AS text)::vector", {"v": Vector(values).to_text()}
+        ).scalar_one()
+    assert isinstance(got, Vector) and np.array_equal(got.to_numpy(), values)
