@@ -55,3 +55,21 @@ class Part(Base):
     embedding: Mapped[list[float] | None] = Embedding(
         source=("label",), provider="outbox", dim=DIM, sync="deferred", index=None
     )
+
+
+class Card(Base):
+    """A callable source with watch=: the triggers compare the watched columns."""
+
+    __tablename__ = "card"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    front: Mapped[str]
+    back: Mapped[str]
+    hits: Mapped[int] = mapped_column(default=0)
+    embedding: Mapped[list[float] | None] = Embedding(
+        source=lambda c: f"{c.front.upper()} / {c.back}",
+        watch=["front", "back"],
+        provider="outbox",
+        dim=DIM,
+        sync="deferred",
+        index=None,
+    )

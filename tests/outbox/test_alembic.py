@@ -85,7 +85,7 @@ def test_upgrade_downgrade_round_trip(conn: Connection) -> None:
 
 def test_create_all_then_autogenerate_is_empty(conn: Connection) -> None:
     Base.metadata.create_all(conn)
-    assert outbox_functions(conn) == 12  # 3 tables, 4 events each
+    assert outbox_functions(conn) == 16  # 4 tables, 4 events each
     assert diffs(conn) == []
 
 
