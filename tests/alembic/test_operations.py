@@ -31,8 +31,8 @@ from alembic_ext.operations import (
 from alembic_ext.plugin import (
     PLUGIN_NAME,
     compare_extensions,
-    compare_outbox,
     compare_graphs,
+    compare_outbox,
     compare_syncs,
     compare_vector_table,
     configure_options,
