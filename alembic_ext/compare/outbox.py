@@ -78,12 +78,12 @@ def outbox_triggers(conn: Connection) -> dict[tuple[str, str, str], dict[str, Db
     :param conn: a connection.
     """
     out: dict[tuple[str, str, str], dict[str, DbOutboxTrigger]] = {}
-    for r in conn.execute(_TRIGGERS):
-        m = _EVENT.match(r.name)
+    for r in conn.execute(_TRIGGERS).mappings():
+        m = _EVENT.match(r["name"])
         if m is None:
             continue
-        trig = DbOutboxTrigger(**r._mapping)
-        out.setdefault((r.schema, r.table, m["column"]), {})[r.name] = trig
+        trig = DbOutboxTrigger(**r)
+        out.setdefault((trig.schema, trig.table, m["column"]), {})[trig.name] = trig
     return out
 
 

@@ -240,10 +240,10 @@ class EmbeddingWorker:
         if not isinstance(source, CallableSource):  # the source columns are enough: Core
             stmt = select(key_json, fp, *dc.source_columns()).where(where)
             with self.engine.connect() as conn:
-                for row in conn.execute(stmt):
-                    c = by_token.get(token(row.tridb_key))
+                for row in conn.execute(stmt).mappings():
+                    c = by_token.get(token(row["tridb_key"]))
                     if c is not None:
-                        found.append((c, source.text_from(row._mapping.get), row.tridb_fp))
+                        found.append((c, source.text_from(row.get), row["tridb_fp"]))
             return found
         with Session(self.engine) as session:  # a callable gets the ORM instance
             for obj, fp_, key in session.execute(select(target.entity, fp, key_json).where(where)):
