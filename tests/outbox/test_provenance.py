@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.orm import Session
 
