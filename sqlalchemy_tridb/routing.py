@@ -158,8 +158,8 @@ class Router:
     :param retry_after: seconds a replica that could not be reached is left out.
     :param probe_every: seconds a replica's last good check is trusted; ``0``
         (the default) checks it at the first read of every transaction (one
-        round trip on the connection the read then uses), so a replica that
-        stopped a moment ago is never handed out.  A higher value saves that
+        round trip), so a replica that stopped before that check is never
+        handed out.  A higher value saves that
         round trip, and a read in a replica that died within the window fails.
     """
 
