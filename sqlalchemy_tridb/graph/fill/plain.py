@@ -28,8 +28,12 @@ from . import statements as st
 
 
 def _settings_sql() -> tuple[str, str, str]:
-    """Save the session's settings, set the triggers', restore the session's."""
-    items = function_settings()
+    """Save the session's settings, set the triggers', restore the session's.
+
+    ``jit`` is turned off too, as the batch runner does: the statements have
+    many subplans, and compiling them costs more than it saves.
+    """
+    items = {**function_settings(), "jit": "off"}
     save = ", ".join(
         f"pg_catalog.set_config('tridb.saved_{n}', "
         f"pg_catalog.current_setting({sql_literal(n)}), true)"
