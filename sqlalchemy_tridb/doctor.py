@@ -31,6 +31,7 @@ from .info import server_versions
 from .sql import qualified_table, sql_literal
 from .sql.age import label_table_sql
 from .vector.spec import spec_of
+from .worker.health import outbox_findings
 
 #: The oldest versions the library supports.
 MINIMUM = {"vector": (0, 7), "age": (1, 5)}
@@ -346,6 +347,8 @@ def doctor(bind: Engine | Connection, *models: object, command: str = "MODELS") 
             _privileges(conn, report, owners, specs)
         if "vector" in ok:
             _vector(conn, report, metas, _classes(models))
+            for area, message, fix in outbox_findings(conn, metas):  # deferred columns
+                report.add(area, message, fix)
     if "age" in ok and specs:
         found = check_graph(bind, *models)
         for x in found.labels:

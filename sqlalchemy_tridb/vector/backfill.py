@@ -38,7 +38,7 @@ def _deferred(attribute: Any) -> DeferredColumn | None:
     return DeferredColumn(column.table, column, spec)
 
 
-def _stale_condition(dc: DeferredColumn, vector: Any) -> tuple[Any, ColumnElement[bool]]:
+def stale_condition(dc: DeferredColumn, vector: Any) -> tuple[Any, ColumnElement[bool]]:
     """The provenance join's ON clause and the staleness test of a deferred column."""
     p = provenance_table
     key = func.pg_catalog.jsonb_build_array(*dc.key_columns())
@@ -68,13 +68,13 @@ def stale_rows(attribute: Any) -> Select[Any]:
     dc = _deferred(attribute)
     if dc is None:
         return select(entity).where(vector.is_(None))
-    on, stale = _stale_condition(dc, vector)
+    on, stale = stale_condition(dc, vector)
     return select(entity).outerjoin(provenance_table, on).where(stale)
 
 
 def _enqueue(session: Session, dc: DeferredColumn, where: Any) -> int:
     vector = dc.table.c[dc.column.key]
-    on, stale = _stale_condition(dc, vector)
+    on, stale = stale_condition(dc, vector)
     key = func.pg_catalog.jsonb_build_array(*dc.key_columns())
     rows = select(literal(dc.table_name), literal(dc.column.name), key).select_from(
         dc.table.outerjoin(provenance_table, on)
