@@ -39,7 +39,11 @@ def _deferred(attribute: Any) -> DeferredColumn | None:
 
 
 def stale_condition(dc: DeferredColumn, vector: Any) -> tuple[Any, ColumnElement[bool]]:
-    """The provenance join's ON clause and the staleness test of a deferred column."""
+    """The provenance join's ON clause and the staleness test of a deferred column.
+
+    :param dc: the deferred column.
+    :param vector: its column (or attribute) in the statement.
+    """
     p = provenance_table
     key = func.pg_catalog.jsonb_build_array(*dc.key_columns())
     on = and_(p.c.table_name == dc.table_name, p.c.column_name == dc.column.name, p.c.key == key)

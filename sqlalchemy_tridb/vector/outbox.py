@@ -224,7 +224,10 @@ class DeferredColumn:
         return f"callable:{getattr(source.fn, '__qualname__', 'fn')}"
 
     def fingerprint(self, table: Any = None) -> ColumnElement[str]:
-        """This column's `fingerprint()` over *table* (an alias; default: the table)."""
+        """This column's `fingerprint()` over *table*.
+
+        :param table: an alias of the table (default: the table itself).
+        """
         t = self.table if table is None else table
         return fingerprint([t.c[c.key] for c in self.source_columns()], self.declaration())
 

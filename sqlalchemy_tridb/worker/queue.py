@@ -35,7 +35,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Claim:
-    """One leased job: the row's key (a JSON array of its primary key), version, attempts."""
+    """One leased job.
+
+    :param key: the row's primary key, as a JSON array.
+    :param version: the job's version when leased (each new change bumps it).
+    :param attempts: how many times it has been leased, this time included.
+    """
 
     key: list[Any]
     version: int
