@@ -311,7 +311,9 @@ class EmbeddingWorker:
                 )
                 finish(conn, t, c, [(cl.key, None) for cl, _, _ in fresh])
             finish(conn, t, c, [(cl.key, cl.version) for cl in gone])
-            stale = [(cl.key, None) for cl, _, fp in rows if current.get(cl.token) != fp]
+            # changed rows: the trigger already made their jobs claimable (and another
+            # worker may hold the new version), so only an unchanged version is released
+            stale = [(cl.key, cl.version) for cl, _, fp in rows if current.get(cl.token) != fp]
             release(conn, t, c, stale)
         self.stats.embedded += len(fresh)
         self.stats.skipped += len(stale)

@@ -175,3 +175,52 @@ def test_four_workers_no_duplicate_embeddings(engine: Engine, workers: int) -> N
     assert len(gate.texts) == 2000 and max(Counter(gate.texts).values()) == 1
     assert jobs(engine) == []
     assert_embedded(engine)
+
+
+@dataclass(eq=False)
+class PerText:
+    """Blocks a call while it holds a text whose event is not set; records the texts."""
+
+    name: str = "outbox-det"
+    dimension: int = DIM
+    holds: dict[str, threading.Event] = field(default_factory=dict)
+    entered: dict[str, threading.Event] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        for t in texts:
+            if t in self.holds:
+                self.entered[t].set()
+                self.holds[t].wait(10)
+        self.texts.extend(texts)
+        return PROVIDER.embed(texts)
+
+
+def test_a_stale_batch_leaves_the_newer_lease_alone(engine: Engine) -> None:
+    old, new = "note 0: b", "note 0: newer"
+    slow = PerText(holds={t: threading.Event() for t in (old, new)})
+    slow.entered = {t: threading.Event() for t in (old, new)}
+    providers.register(slow, name="outbox", replace=True)
+    rows(engine, 1)
+    a, b = EmbeddingWorker(engine, Note.embedding), EmbeddingWorker(engine, Note.embedding)
+    ta = threading.Thread(target=a.run_once)
+    ta.start()
+    assert slow.entered[old].wait(10)
+    with engine.begin() as conn:
+        conn.execute(update(Note).values(body="newer"))
+    tb = threading.Thread(target=b.run_once)
+    tb.start()
+    assert slow.entered[new].wait(10)  # B embeds the new text under its own lease
+    slow.holds[old].set()
+    ta.join(10)
+    assert a.stats.skipped == 1 and a.stats.embedded == 0
+    with engine.connect() as conn:  # A did not end B's lease: no third worker may take it
+        leased = conn.execute(
+            text("SELECT run_after > now() FROM tridb_outbox.embedding_job")
+        ).scalar_one()
+    assert leased is True
+    slow.holds[new].set()
+    tb.join(10)
+    assert b.stats.embedded == 1 and jobs(engine) == []
+    assert slow.texts == [old, new]
+    assert_embedded(engine)
