@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import threading
 import time
 import uuid
@@ -31,6 +32,7 @@ from typing import Any
 from sqlalchemy import Engine, TextClause, Uuid, select, text, tuple_
 from sqlalchemy import func as sql_func
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..exc import ConfigurationError, ProviderError
@@ -43,6 +45,8 @@ from .queue import Claim, claim, fail, finish, ready_jobs, record_provenance, re
 
 __all__ = ["EmbeddingWorker", "WorkerStats"]
 
+_log = logging.getLogger(__name__)
+
 
 @dataclass
 class WorkerStats:
@@ -52,12 +56,14 @@ class WorkerStats:
     :param skipped: jobs whose row changed or was busy (left for the next batch).
     :param failed: failed attempts (jobs backed off or moved aside).
     :param seconds: time spent in batches.
+    :param errors: database errors `EmbeddingWorker.run()` survived.
     """
 
     embedded: int = 0
     skipped: int = 0
     failed: int = 0
     seconds: float = 0.0
+    errors: int = 0
 
     @property
     def per_second(self) -> float:
@@ -380,15 +386,29 @@ class EmbeddingWorker:
         The batch in progress is finished first, so a stop never leaves a
         half-written batch (a kill does not either: its jobs' leases run out).
 
+        A lost database connection (the server restarting, a failover) is
+        logged and retried after a wait that doubles up to a minute; leased jobs
+        of the failed batch are taken again when their lease ends.
+
         :param stop: an event that ends the loop (default: the worker's own).
         """
         event = stop or self._stop
+        wait = self.poll
 
         def keep_going() -> bool:
             return not event.is_set() and not self._stop.is_set()
 
         while keep_going():
-            if self._pipeline(keep_going) == 0:
+            try:
+                done = self._pipeline(keep_going)
+            except (OperationalError, InterfaceError) as err:
+                self.stats.errors += 1
+                _log.warning("embedding worker: database error, retrying in %.1f s: %s", wait, err)
+                event.wait(wait)
+                wait = min(60.0, wait * 2)
+                continue
+            wait = self.poll
+            if done == 0:
                 event.wait(self.poll)
 
     def stop(self) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
+import time
 
 import pytest
-from sqlalchemy import Engine, insert, select, text, update
+from sqlalchemy import Engine, create_engine, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from sqlalchemy_tridb.worker import EmbeddingWorker
@@ -74,3 +76,17 @@ def test_a_writer_needs_no_rights_on_the_outbox(engine: Engine, tridb_url: str) 
             conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
     with Session(engine) as s:
         assert s.scalars(select(Note.id)).all() == [1]
+
+
+def test_run_survives_a_database_that_is_away(engine: Engine) -> None:
+    away = create_engine(engine.url.set(port=9), connect_args={"connect_timeout": 1})
+    worker = EmbeddingWorker(away, Note.embedding, poll=0.01)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while worker.stats.errors < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    worker.stop()
+    thread.join(10)
+    assert not thread.is_alive() and worker.stats.errors >= 2
+    away.dispose()
