@@ -46,11 +46,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import CompoundSelect, Connection, Engine, Select, TextClause, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, SessionTransaction
-from sqlalchemy.sql import CompoundSelect, Select, TextClause
 from sqlalchemy.sql.base import Executable
 
 from .exc import ConfigurationError, StandbyWriteError
