@@ -98,3 +98,27 @@ def test_an_interrupted_sync_resumes_after_its_last_batch(engine: Engine) -> Non
     with engine.connect() as conn:
         left = conn.execute(text(f'SELECT count(*) FROM "{GRAPH}"."tridb$sync"')).scalar_one()
     assert left == 0
+
+
+def test_sync_in_small_batches_over_a_damaged_graph_fixes_each_batch(mirrored: Engine) -> None:
+    """Non-empty labels walked in many batches: the update probes each batch's ids only."""
+    entry = "id::text::bigint & 281474976710655"
+    with mirrored.begin() as conn:
+        conn.execute(
+            text(f'UPDATE "{GRAPH}"."Order" SET properties = \'{{}}\' WHERE {entry} % 2 = 0')
+        )
+        conn.execute(text(f'UPDATE "{GRAPH}"."Product" SET properties = \'{{"x": 1}}\''))
+        conn.execute(
+            text(
+                f'UPDATE "{GRAPH}"."CONTAINS" SET properties = \'{{}}\' WHERE id IN '
+                f'(SELECT id FROM "{GRAPH}"."CONTAINS" ORDER BY id LIMIT 34)'
+            )
+        )
+        gone = conn.execute(text(f'DELETE FROM "{GRAPH}"."Customer" WHERE {entry} % 4 = 0'))
+    report = sync_graph(mirrored, Base, batch_size=7)
+    updated = {s.label: s.updated for s in report.labels}
+    assert (updated["Order"], updated["Product"], updated["CONTAINS"]) == (50, 50, 34)
+    assert {s.label: s.added for s in report.labels}["Customer"] == gone.rowcount >= 4
+    assert all(s.batches > 2 for s in report.labels if s.label in ("Order", "Product"))
+    assert _diff(mirrored) == []
+    assert sync_graph(mirrored, Base, batch_size=7).changed == 0

@@ -113,7 +113,7 @@ def _counts(cte: str, sql: str, added: str, updated: str, removed: str) -> str:
     return f"WITH {cte} AS (\n{sql}\n)\nSELECT {added}, {updated}, {removed}"
 
 
-def _upsert(lt: str, batch: str, cols: list[str], *, fresh: bool) -> str:
+def _upsert(lt: str, batch: str, cols: list[str], *, fresh: bool, part: bool = False) -> str:
     """Update the batch's rows whose values differ, insert those with no id in *lt*.
 
     One statement, so both parts read one snapshot; a plain insert behind an
@@ -122,7 +122,10 @@ def _upsert(lt: str, batch: str, cols: list[str], *, fresh: bool) -> str:
     the triggers) leaves out the update.  The existence probe is one index
     look-up per row of the batch, never a scan of the label: at 1,000,000
     vertices a hashed anti-join cost 250 ms a batch of 50,000 and grew with
-    the label.  Returns ``(added, updated, 0)``.
+    the label.  *part* (a batch, not the whole table) restricts the update's
+    join to the batch's ids through the id index: left to itself the planner
+    hashes the batch and reads the whole label (at 1,000,000, 955 ms a batch
+    of 50,000 instead of 396).  Returns ``(added, updated, 0)``.
     """
     names = ", ".join(cols)
     values = ", ".join(f"x.{c}" for c in cols)
@@ -134,7 +137,13 @@ def _upsert(lt: str, batch: str, cols: list[str], *, fresh: bool) -> str:
     if not fresh:
         parts.append(
             f", upd AS (\n    UPDATE {lt} v SET {sets}\n    FROM x WHERE v.id = x.id\n"
-            f"      AND ({differ}) IS DISTINCT FROM ({same})\n    RETURNING 1\n)"
+            f"      AND ({differ}) IS DISTINCT FROM ({same})\n"
+            + (
+                "      AND v.id = ANY (ARRAY(SELECT b.id FROM x b WHERE b.id IS NOT NULL))\n"
+                if part
+                else ""
+            )
+            + "    RETURNING 1\n)"
         )
     parts.append(
         f", ins AS (\n    INSERT INTO {lt} ({names})\n    SELECT {values} FROM x\n"
@@ -151,11 +160,18 @@ def _upsert(lt: str, batch: str, cols: list[str], *, fresh: bool) -> str:
 
 
 def write_vertices(
-    node: NodeSpec, lt: str, rows: str, ids: LabelIds, *, fresh: bool = False
+    node: NodeSpec,
+    lt: str,
+    rows: str,
+    ids: LabelIds,
+    *,
+    fresh: bool = False,
+    part: bool = False,
 ) -> list[str]:
     """Allocate the batch's ids, then add its missing vertices and fix differing properties.
 
-    The last statement returns ``(added, updated, 0)``; *fresh* as in `_upsert()`.
+    The last statement returns ``(added, updated, 0)``; *fresh* and *part* as
+    in `_upsert()`.
     """
     g = node.graph
     vid = vertex_id_sql(g, ids.own, node.pk, "n")
@@ -163,16 +179,23 @@ def write_vertices(
         f"    SELECT {vid} AS id,\n    {properties_sql('n', node.props, g)} AS properties\n"
         f"    FROM {rows} n"
     )
-    upsert = _upsert(lt, batch, ["id", "properties"], fresh=fresh)
+    upsert = _upsert(lt, batch, ["id", "properties"], fresh=fresh, part=part)
     return [allocate_sql(g, ids.own, node.pk, "n", rows), upsert]
 
 
 def write_association_edges(
-    edge: EdgeSpec, lt: str, rows: str, ids: LabelIds, *, fresh: bool = False
+    edge: EdgeSpec,
+    lt: str,
+    rows: str,
+    ids: LabelIds,
+    *,
+    fresh: bool = False,
+    part: bool = False,
 ) -> list[str]:
     """As `write_vertices()`, for association edges (ids of their own)."""
     new = edge_rows_sql(edge, "n", rows, ids.edge())
-    upsert = _upsert(lt, new, ["id", "start_id", "end_id", "properties"], fresh=fresh)
+    cols = ["id", "start_id", "end_id", "properties"]
+    upsert = _upsert(lt, new, cols, fresh=fresh, part=part)
     return [*edge_allocations(edge, "n", rows, ids.edge()), upsert]
 
 

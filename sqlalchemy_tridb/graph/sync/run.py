@@ -203,9 +203,11 @@ class _Walk:
         if self.step == "rows":
             rows = st.rows_sql(plan.table, plan.key, lo=lo, hi=hi)
             if isinstance(spec, NodeSpec):
-                return st.write_vertices(spec, lt, rows, ids, fresh=self.fresh)
+                return st.write_vertices(spec, lt, rows, ids, fresh=self.fresh, part=lo or hi)
             if spec.kind == "association":
-                return st.write_association_edges(spec, lt, rows, ids, fresh=self.fresh)
+                return st.write_association_edges(
+                    spec, lt, rows, ids, fresh=self.fresh, part=lo or hi
+                )
             return st.write_plain_edges(spec, lt, rows, ids, plan.anchor)
         where = st.id_range_sql(lo=lo, hi=hi)
         if isinstance(spec, NodeSpec):
