@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from ..engine import vector_schema
 from ..exc import ConfigurationError, ProviderError
 from ..sql import qualified_table, quote_ident
 from ..vector.compute import EmbeddingAttribute, Job, compute, embedding_attributes, source_text
@@ -153,6 +154,7 @@ class EmbeddingWorker:
         self.stats = WorkerStats()
         self._targets = [_target(a) for a in attributes]
         self._stop = threading.Event()
+        self._vector_schema: str | None = None
 
     # -- one batch ----------------------------------------------------------------
 
@@ -304,7 +306,7 @@ class EmbeddingWorker:
             current = {token(k): fp for k, fp in conn.execute(lock)} if rows else {}
             fresh = [(cl, txt, fp) for cl, txt, fp in rows if current.get(cl.token) == fp]
             if fresh:
-                self._update(conn, dc, pk, fresh, vectors)
+                self._update(conn, dc, pk, fresh, vectors, self._pgvector_schema(conn))
                 record_provenance(
                     conn,
                     t,
@@ -325,6 +327,15 @@ class EmbeddingWorker:
         self.stats.skipped += len(stale)
         return len(fresh)
 
+    def _pgvector_schema(self, conn: Any) -> str:
+        """The schema of the ``vector`` extension (the engine's set-up knows it, else the catalog)."""
+        if self._vector_schema is None:
+            found = vector_schema(self.engine.dialect) or conn.execute(_EXTENSION_SCHEMA).scalar()
+            if found is None:
+                raise ConfigurationError("the database has no vector extension")
+            self._vector_schema = str(found)
+        return self._vector_schema
+
     @staticmethod
     def _update(
         conn: Any,
@@ -332,6 +343,7 @@ class EmbeddingWorker:
         pk: list[Any],
         fresh: list[tuple[Claim, str, str]],
         vectors: dict[str, Any],
+        schema: str,
     ) -> None:
         """One ``UPDATE ... FROM unnest(keys, vectors)`` writing the batch (NULL: empty text)."""
         keep = dc.spec.on_empty == "keep"
@@ -342,7 +354,7 @@ class EmbeddingWorker:
                 f"k{i}": [str(cl.key[i]) for cl, _ in rows] for i in range(len(pk))
             }
             params["vec"] = [_vector_text(v) for _, v in rows]
-            conn.execute(_update_sql(dc), params)
+            conn.execute(_update_sql(dc, schema), params)
 
     # -- loops --------------------------------------------------------------------
 
@@ -432,26 +444,35 @@ def _vector_text(vector: Any) -> str | None:
     return "[" + ",".join(map(str, vector.tolist())) + "]"
 
 
-_UPDATES: dict[tuple[int, str], TextClause] = {}
+_EXTENSION_SCHEMA = text(
+    "SELECT n.nspname FROM pg_catalog.pg_extension e\n"
+    "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace\n"
+    "WHERE e.extname = 'vector'"
+)
+_UPDATES: dict[tuple[int, str, str], TextClause] = {}
 
 
-def _update_sql(dc: DeferredColumn) -> TextClause:
-    """``UPDATE t SET col = d.vec::vector FROM unnest(:k0::text[], ..., :vec::text[]) d``."""
-    key = (id(dc.table), dc.column.name)
+def _update_sql(dc: DeferredColumn, schema: str) -> TextClause:
+    """``UPDATE t SET col = d.vec::<schema>.vector FROM unnest(:k0::text[], ..., :vec::text[]) d``.
+
+    :param dc: the deferred column.
+    :param schema: the schema of the ``vector`` extension (its types are named by it).
+    """
+    key = (id(dc.table), dc.column.name, schema)
     found = _UPDATES.get(key)
     if found is not None:
         return found
     pk = dc.key_columns()
     names = [f"k{i}" for i in range(len(pk))]
     arrays = ", ".join(f"CAST(:{n} AS pg_catalog.text[])" for n in [*names, "vec"])
-    typ = f"{'halfvec' if dc.spec.halfvec else 'vector'}({dc.spec.dim})"
+    typ = f"{quote_ident(schema)}.{'halfvec' if dc.spec.halfvec else 'vector'}({dc.spec.dim})"
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     kinds = {c.name: c.type.compile(dialect=dialect) for c in pk}
     match = " AND ".join(
         f"t.{quote_ident(c.name)} = CAST(d.{n} AS {kinds[c.name]})"
         for n, c in zip(names, pk, strict=True)
     )
-    # the vector type is pgvector's, named as SQLAlchemy's VECTOR renders it (unqualified)
+    # pgvector's type by its extension's schema: never found through the search path
     sql = (
         f"UPDATE {qualified_table(dc.table)} AS t\n"
         f"SET {quote_ident(dc.column.name)} = CAST(d.vec AS {typ})\n"
