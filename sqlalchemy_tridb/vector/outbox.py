@@ -5,7 +5,9 @@ flush.  Statement-level triggers on its table record, in the writer's own
 transaction, the primary key of every row whose *source* changed -- an INSERT
 always, an UPDATE only where the source columns differ between the old and the
 new row (compared in SQL), so every writer is covered: ORM flushes, Core and
-bulk statements, upserts, ``COPY``, ``psql``.  A worker
+bulk statements, upserts, ``COPY``, ``psql``.  An UPDATE of the primary key
+forgets the old key's job and provenance (as a DELETE does) and queues the new
+key.  A worker
 (`sqlalchemy_tridb.worker`) embeds the rows later.
 
 Everything lives in its own schema, ``tridb_outbox``:
@@ -272,10 +274,21 @@ class DeferredColumn:
         mine = f"table_name = {tname} AND column_name = {cname}"
         gone = f"key IN (SELECT pg_catalog.jsonb_build_array({key_of('o')}) FROM old_rows o)"
         forget = [f"DELETE FROM {t}\nWHERE {mine}\n  AND {gone}" for t in (JOBS, PROVENANCE)]
+        # an UPDATE of the key: the old keys no row has any more are forgotten, as by a DELETE
+        moved = (
+            f"key IN (SELECT pg_catalog.jsonb_build_array({key_of('o')})\n"
+            f"    FROM old_rows o LEFT JOIN new_rows n ON {join}\n"
+            f"    WHERE n.{quote_ident(keys[0].name)} IS NULL)"
+        )
+        rekeyed = [f"DELETE FROM {t}\nWHERE {mine}\n  AND {moved}" for t in (JOBS, PROVENANCE)]
         truncate = [f"DELETE FROM {t}\nWHERE {mine}" for t in (JOBS, PROVENANCE, FAILED)]
         return {
             "ins": ("INSERT", "REFERENCING NEW TABLE AS new_rows", [f"{enqueue}\n{conflict}"]),
-            "upd": ("UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows", [changed]),
+            "upd": (
+                "UPDATE",
+                "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                [changed, *rekeyed],
+            ),
             "del": ("DELETE", "REFERENCING OLD TABLE AS old_rows", forget),
             "trunc": ("TRUNCATE", "", truncate),
         }
