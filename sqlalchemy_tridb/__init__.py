@@ -106,6 +106,7 @@ from .vector.tune import TuneReport as TuneReport
 from .vector.tune import tune_search as tune_search
 from .worker import EmbeddingWorker as EmbeddingWorker
 from .worker import queue_status as queue_status
+from .worker import requeue_failed as requeue_failed
 
 try:
     __version__ = version("sqlalchemy-tridb")
@@ -186,6 +187,7 @@ __all__ = [
     "registry_for",
     "related",
     "repair_graph",
+    "requeue_failed",
     "resolve",
     "revoke_graph_read",
     "run_cypher",

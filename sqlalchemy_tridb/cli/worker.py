@@ -3,6 +3,7 @@
     tridb worker myapp.models:Note.embedding            # until SIGTERM / Ctrl-C
     tridb worker myapp.models:Note.embedding --drain    # until the queue is empty, with a bar
     tridb worker --status                               # depth, oldest job, failed, rate
+    tridb worker --requeue-failed [attributes]          # failed jobs back to the queue
 
 The models' module is imported first, so the providers it registers are there.
 SIGTERM and SIGINT finish the batch in progress, then exit 0.
@@ -15,7 +16,7 @@ import signal
 import threading
 from typing import Any
 
-from ..worker import EmbeddingWorker, queue_status
+from ..worker import EmbeddingWorker, queue_status, requeue_failed
 from .graph import engine
 from .models import import_object, prepend_sys_path
 
@@ -40,11 +41,25 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _requeue(args: argparse.Namespace) -> int:
+    attributes = [import_object(ref) for ref in args.attributes] or [None]
+    eng = engine(args.url)
+    try:
+        with eng.begin() as conn:
+            moved = sum(requeue_failed(conn, attr) for attr in attributes)
+    finally:
+        eng.dispose()
+    print(f"{moved} failed job(s) queued again")
+    return 0
+
+
 def _worker(args: argparse.Namespace) -> int:
     for path in args.path or []:
         prepend_sys_path(path)
     if args.status:
         return _status(args)
+    if args.requeue_failed:
+        return _requeue(args)
     if not args.attributes:
         print("tridb worker: name the deferred attributes (package.module:Class.attr) or --status")
         return 2
@@ -92,6 +107,11 @@ def add_worker_command(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--path", action="append", help="a folder to import the models from")
     p.add_argument("--status", action="store_true", help="show the queue and exit")
     p.add_argument("--drain", action="store_true", help="stop when no job is ready")
+    p.add_argument(
+        "--requeue-failed",
+        action="store_true",
+        help="move the failed jobs (of the named attributes, or all) back to the queue and exit",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar with --drain")
     p.add_argument("--batch-size", type=int, default=256, help="jobs leased per batch")
     p.add_argument("--lease", type=float, default=60.0, help="seconds a batch stays leased")

@@ -328,7 +328,7 @@ class EmbeddingWorker:
         return len(fresh)
 
     def _pgvector_schema(self, conn: Any) -> str:
-        """The schema of the ``vector`` extension (the engine's set-up knows it, else the catalog)."""
+        """The ``vector`` extension's schema (from the engine's set-up, else the catalog)."""
         if self._vector_schema is None:
             found = vector_schema(self.engine.dialect) or conn.execute(_EXTENSION_SCHEMA).scalar()
             if found is None:
