@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
@@ -46,7 +47,7 @@ class Claim:
     version: int
     attempts: int
 
-    @property
+    @cached_property
     def token(self) -> str:
         """The key as canonical JSON text (to match keys across statements)."""
         return json.dumps(self.key, separators=(",", ":"))

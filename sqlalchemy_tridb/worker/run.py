@@ -23,19 +23,22 @@ import hashlib
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, Uuid, select, text, tuple_
+import numpy as np
+import psycopg
+from psycopg.adapt import PyFormat
+from sqlalchemy import Engine, TextClause, select, text
 from sqlalchemy import func as sql_func
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..engine import vector_schema
+from ..engine.vectors import _VectorBinaryDumper
 from ..exc import ConfigurationError, ProviderError
 from ..sql import qualified_table, quote_ident
 from ..vector.compute import EmbeddingAttribute, Job, compute, embedding_attributes, source_text
@@ -77,6 +80,62 @@ class _Target:
     attr: EmbeddingAttribute
     deferred: DeferredColumn
     entity: Any
+    _read: Any = None  # the statements, built once (the same SQL text each batch)
+    _lock: Any = None
+
+    def read_sql(self) -> Any:
+        """``(key, fingerprint, source columns or the entity)`` of the batch's rows."""
+        if self._read is None:
+            dc = self.deferred
+            pk = dc.key_columns()
+            key = sql_func.pg_catalog.jsonb_build_array(*pk).label("tridb_key")
+            fp = dc.fingerprint().label("tridb_fp")
+            if isinstance(self.attr.spec.source, CallableSource):
+                stmt = select(self.entity, fp, key)
+            else:
+                stmt = select(key, fp, *dc.source_columns())
+            self._read = stmt.where(_keys_filter(dc))
+        return self._read
+
+    def lock_sql(self) -> Any:
+        """``(key, fingerprint)`` of the batch's rows, locked ``SKIP LOCKED``, in key order."""
+        if self._lock is None:
+            dc = self.deferred
+            pk = dc.key_columns()
+            key = sql_func.pg_catalog.jsonb_build_array(*pk)
+            self._lock = (
+                select(key, dc.fingerprint())
+                .where(_keys_filter(dc))
+                .order_by(*pk)
+                .with_for_update(skip_locked=True)
+            )
+        return self._lock
+
+
+def _key_casts(dc: DeferredColumn) -> list[str]:
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    return [c.type.compile(dialect=dialect) for c in dc.key_columns()]
+
+
+def _keys_filter(dc: DeferredColumn) -> TextClause:
+    """``(pk) IN (SELECT CAST(k0 AS type), ... FROM unnest(:tridb_k0::text[], ...))``.
+
+    One SQL text whatever the batch (the driver prepares it after a few batches),
+    its keys in one text array per key column (`_key_params()`).
+    """
+    pk = dc.key_columns()
+    names = [f"tridb_k{i}" for i in range(len(pk))]
+    arrays = ", ".join(f"CAST(:{n} AS pg_catalog.text[])" for n in names)
+    casts = ", ".join(
+        f"CAST(d.{n} AS {kind})" for n, kind in zip(names, _key_casts(dc), strict=True)
+    )
+    table = qualified_table(dc.table)
+    cols = ", ".join(f"{table}.{quote_ident(c.name)}" for c in pk)
+    return text(f"({cols}) IN (SELECT {casts} FROM unnest({arrays}) AS d({', '.join(names)}))")
+
+
+def _key_params(claims: list[Claim], width: int) -> dict[str, list[str]]:
+    return {f"tridb_k{i}": [str(c.key[i]) for c in claims] for i in range(width)}
 
 
 def _target(attribute: Any) -> _Target:
@@ -95,13 +154,6 @@ def _target(attribute: Any) -> _Target:
 
 def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _python_key(values_: list[Any], columns: list[Any]) -> tuple[Any, ...]:
-    out = []
-    for v, c in zip(values_, columns, strict=True):
-        out.append(uuid.UUID(v) if isinstance(c.type, Uuid) and isinstance(v, str) else v)
-    return tuple(out)
 
 
 @dataclass
@@ -155,6 +207,7 @@ class EmbeddingWorker:
         self._targets = [_target(a) for a in attributes]
         self._stop = threading.Event()
         self._vector_schema: str | None = None
+        self._binary = False
 
     # -- one batch ----------------------------------------------------------------
 
@@ -237,24 +290,19 @@ class EmbeddingWorker:
 
     def _read(self, target: _Target, claims: list[Claim]) -> list[tuple[Claim, str, str]]:
         """``(claim, source text, fingerprint)`` of the claimed rows that still exist."""
-        dc = target.deferred
-        pk = dc.key_columns()
         by_token = {c.token: c for c in claims}
-        key_json = sql_func.pg_catalog.jsonb_build_array(*pk).label("tridb_key")
-        fp = dc.fingerprint().label("tridb_fp")
-        where = tuple_(*pk).in_([_python_key(c.key, pk) for c in claims])
+        params = _key_params(claims, len(target.deferred.key_columns()))
         source = target.attr.spec.source
         found: list[tuple[Claim, str, str]] = []
         if not isinstance(source, CallableSource):  # the source columns are enough: Core
-            stmt = select(key_json, fp, *dc.source_columns()).where(where)
             with self.engine.connect() as conn:
-                for row in conn.execute(stmt).mappings():
+                for row in conn.execute(target.read_sql(), params).mappings():
                     c = by_token.get(token(row["tridb_key"]))
                     if c is not None:
                         found.append((c, source.text_from(row.get), row["tridb_fp"]))
             return found
         with Session(self.engine) as session:  # a callable gets the ORM instance
-            for obj, fp_, key in session.execute(select(target.entity, fp, key_json).where(where)):
+            for obj, fp_, key in session.execute(target.read_sql(), params):
                 c = by_token.get(token(key))
                 if c is not None:  # the text is built in the session: a callable may load more
                     found.append((c, source_text(target.attr, obj), fp_))
@@ -294,16 +342,12 @@ class EmbeddingWorker:
         dc = target.deferred
         t, c = dc.table_name, dc.column.name
         pk = dc.key_columns()
-        key_json = sql_func.pg_catalog.jsonb_build_array(*pk)
         with self.engine.begin() as conn:
             # lock what is free, in key order; a row a writer holds is skipped, not waited for
-            lock = (
-                select(key_json, dc.fingerprint())
-                .where(tuple_(*pk).in_([_python_key(cl.key, pk) for cl, _, _ in rows]))
-                .order_by(*pk)
-                .with_for_update(skip_locked=True)
+            params = _key_params([cl for cl, _, _ in rows], len(pk))
+            current = (
+                {token(k): fp for k, fp in conn.execute(target.lock_sql(), params)} if rows else {}
             )
-            current = {token(k): fp for k, fp in conn.execute(lock)} if rows else {}
             fresh = [(cl, txt, fp) for cl, txt, fp in rows if current.get(cl.token) == fp]
             if fresh:
                 self._update(conn, dc, pk, fresh, vectors, self._pgvector_schema(conn))
@@ -334,10 +378,11 @@ class EmbeddingWorker:
             if found is None:
                 raise ConfigurationError("the database has no vector extension")
             self._vector_schema = str(found)
+            self._binary = _binary_vectors(conn)
         return self._vector_schema
 
-    @staticmethod
     def _update(
+        self,
         conn: Any,
         dc: DeferredColumn,
         pk: list[Any],
@@ -345,7 +390,12 @@ class EmbeddingWorker:
         vectors: dict[str, Any],
         schema: str,
     ) -> None:
-        """One ``UPDATE ... FROM unnest(keys, vectors)`` writing the batch (NULL: empty text)."""
+        """One ``UPDATE ... FROM unnest(keys, vectors)`` writing the batch (NULL: empty text).
+
+        On a connection with the engine set-up's binary vector dumper, the
+        vectors go as one binary ``vector[]`` (no float formatted as text);
+        otherwise as text.
+        """
         keep = dc.spec.on_empty == "keep"
         rows = [(cl, vectors.get(cl.token)) for cl, _, _ in fresh]
         rows = [(cl, v) for cl, v in rows if v is not None or not keep]
@@ -353,8 +403,12 @@ class EmbeddingWorker:
             params: dict[str, Any] = {
                 f"k{i}": [str(cl.key[i]) for cl, _ in rows] for i in range(len(pk))
             }
-            params["vec"] = [_vector_text(v) for _, v in rows]
-            conn.execute(_update_sql(dc, schema), params)
+            binary = self._binary and any(v is not None for _, v in rows)
+            if binary:
+                params["vec"] = [None if v is None else np.asarray(v, _BIG_F4) for _, v in rows]
+            else:
+                params["vec"] = [_vector_text(v) for _, v in rows]
+            conn.execute(_update_sql(dc, schema, binary), params)
 
     # -- loops --------------------------------------------------------------------
 
@@ -444,27 +498,46 @@ def _vector_text(vector: Any) -> str | None:
     return "[" + ",".join(map(str, vector.tolist())) + "]"
 
 
+_BIG_F4 = np.dtype(">f4")
+
+
+def _binary_vectors(conn: Any) -> bool:
+    """Whether *conn*'s driver sends numpy arrays as binary ``vector`` (the engine set-up's)."""
+    driver = getattr(conn.connection, "driver_connection", None)
+    if not isinstance(driver, psycopg.Connection):
+        return False
+    try:
+        dumper = driver.adapters.get_dumper(np.ndarray, PyFormat.AUTO)
+    except psycopg.ProgrammingError:
+        return False
+    return issubclass(dumper, _VectorBinaryDumper)
+
+
 _EXTENSION_SCHEMA = text(
     "SELECT n.nspname FROM pg_catalog.pg_extension e\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace\n"
     "WHERE e.extname = 'vector'"
 )
-_UPDATES: dict[tuple[int, str, str], TextClause] = {}
+_UPDATES: dict[tuple[int, str, str, bool], TextClause] = {}
 
 
-def _update_sql(dc: DeferredColumn, schema: str) -> TextClause:
-    """``UPDATE t SET col = d.vec::<schema>.vector FROM unnest(:k0::text[], ..., :vec::text[]) d``.
+def _update_sql(dc: DeferredColumn, schema: str, binary: bool = False) -> TextClause:
+    """``UPDATE t SET col = d.vec::<schema>.vector FROM unnest(:k0::text[], ..., :vec) d``.
 
     :param dc: the deferred column.
     :param schema: the schema of the ``vector`` extension (its types are named by it).
+    :param binary: ``:vec`` is a ``vector[]`` (else a ``text[]``).
     """
-    key = (id(dc.table), dc.column.name, schema)
+    key = (id(dc.table), dc.column.name, schema, binary)
     found = _UPDATES.get(key)
     if found is not None:
         return found
     pk = dc.key_columns()
     names = [f"k{i}" for i in range(len(pk))]
-    arrays = ", ".join(f"CAST(:{n} AS pg_catalog.text[])" for n in [*names, "vec"])
+    vec = f"{quote_ident(schema)}.vector[]" if binary else "pg_catalog.text[]"
+    arrays = ", ".join(
+        [*(f"CAST(:{n} AS pg_catalog.text[])" for n in names), f"CAST(:vec AS {vec})"]
+    )
     typ = f"{quote_ident(schema)}.{'halfvec' if dc.spec.halfvec else 'vector'}({dc.spec.dim})"
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     kinds = {c.name: c.type.compile(dialect=dialect) for c in pk}
