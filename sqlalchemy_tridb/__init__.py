@@ -102,6 +102,9 @@ from .vector import hybrid_search as hybrid_search
 from .vector import install_embedding_sync as install_embedding_sync
 from .vector import nearest as nearest
 from .vector import stale_rows as stale_rows
+from .vector.bulk import BulkLoadError as BulkLoadError
+from .vector.bulk import BulkReport as BulkReport
+from .vector.bulk import bulk_load as bulk_load
 from .vector.tune import TuneReport as TuneReport
 from .vector.tune import tune_search as tune_search
 from .worker import EmbeddingWorker as EmbeddingWorker
@@ -117,6 +120,8 @@ __all__ = [
     "HNSW",
     "AGType",
     "AGTypeError",
+    "BulkLoadError",
+    "BulkReport",
     "CallableProvider",
     "CheckReport",
     "ConfigurationError",
@@ -169,6 +174,7 @@ __all__ = [
     "aio",
     "apply_search_settings",
     "backfill",
+    "bulk_load",
     "check_graph",
     "cypher",
     "degree_centrality",

@@ -55,13 +55,18 @@ class BulkLoadError(TriDBError, ValueError):
 
 @dataclass
 class BulkReport:
-    """What `bulk_load()` wrote."""
+    """What `bulk_load()` wrote.
+
+    :param rows: rows copied.
+    :param embedded: vectors computed by providers (the others came with the rows).
+    :param batches: ``COPY`` statements, one per batch.
+    :param indexes: the vector indexes created after the load.
+    :param seconds: wall time of the whole load, index build included.
+    """
 
     rows: int = 0
-    #: vectors computed by providers (the others came with the rows)
     embedded: int = 0
     batches: int = 0
-    #: the vector indexes created after the load
     indexes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
