@@ -41,11 +41,14 @@ def _brute_force_recall(session: Session, k: int, count: int, **options: Any) ->
 
 
 def test_the_choice_is_the_lowest_meeting_the_target_and_is_stored(tune_engine: Engine) -> None:
-    report = tune_search(Point.embedding, tune_engine, recall=0.98, k=10, queries=40)
+    # pgvector draws each vertex's HNSW level at random, so the weak graph differs from
+    # run to run: its recall@10 at ef_search 1000 was 0.975 to 0.99, at 10 far below 0.9
+    target = 0.95
+    report = tune_search(Point.embedding, tune_engine, recall=target, k=10, queries=40)
     assert report.method == "hnsw" and report.setting == "ef_search" and report.rows == 3000
-    assert report.chosen == report.trials[-1].value and report.trials[-1].recall >= 0.98
-    assert all(t.recall < 0.98 for t in report.trials[:-1])
-    assert report.trials[0].recall < 0.98  # the weak graph misses at ef_search 10
+    assert report.chosen == report.trials[-1].value and report.trials[-1].recall >= target
+    assert all(t.recall < target for t in report.trials[:-1])
+    assert report.trials[0].recall < target  # the weak graph misses at ef_search 10
     assert [t.value for t in report.trials] == sorted(t.value for t in report.trials)
     assert report.stored
     comment = _comment(tune_engine, report.index)
