@@ -60,7 +60,9 @@ def _models(dim: int) -> tuple[type[Any], type[Any]]:
     return Base, Doc
 
 
-def _raw(engine: Engine, doc: Any, bodies: list[str], vectors: np.ndarray) -> Callable[[], None]:
+def _raw(
+    engine: Engine, doc: Any, bodies: list[str], vectors: np.ndarray, index_after: bool
+) -> Callable[[], None]:
     index = next(iter(doc.__table__.indexes))
     create = str(CreateIndex(index).compile(dialect=engine.dialect))
 
@@ -68,7 +70,8 @@ def _raw(engine: Engine, doc: Any, bodies: list[str], vectors: np.ndarray) -> Ca
         with engine.begin() as conn:
             raw = conn.connection.driver_connection
             with raw.cursor() as cur:  # type: ignore[union-attr]
-                cur.execute(f'DROP INDEX "{index.name}"')
+                if index_after:
+                    cur.execute(f'DROP INDEX "{index.name}"')
                 oids = [
                     r[0]
                     for r in cur.execute(
@@ -83,13 +86,19 @@ def _raw(engine: Engine, doc: Any, bodies: list[str], vectors: np.ndarray) -> Ca
                     c.set_types(oids)
                     for i, (body, vector) in enumerate(zip(bodies, vectors, strict=True)):
                         c.write_row((i, body, vector))
-                cur.execute(create)
+                if index_after:
+                    cur.execute(create)
 
     return run
 
 
 def _bulk(
-    engine: Engine, doc: Any, bodies: list[str], vectors: np.ndarray | None, batch: int
+    engine: Engine,
+    doc: Any,
+    bodies: list[str],
+    vectors: np.ndarray | None,
+    batch: int,
+    index_after: bool,
 ) -> Callable[[], None]:
     def run() -> None:
         if vectors is None:
@@ -99,7 +108,7 @@ def _bulk(
                 {"id": i, "body": b, "embedding": v}
                 for i, (b, v) in enumerate(zip(bodies, vectors, strict=True))
             )
-        bulk_load(engine, doc, rows, batch_size=batch)
+        bulk_load(engine, doc, rows, batch_size=batch, build_index_after=index_after)
 
     return run
 
@@ -124,6 +133,10 @@ def main() -> None:
     parser.add_argument("--dim", type=int, default=384)
     parser.add_argument("--orm-rows", type=int, default=5_000)
     parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--reverse", action="store_true", help="run the paths in reverse order")
+    parser.add_argument(
+        "--no-index", action="store_true", help="no vector index at all: the load alone"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     base, doc = _models(args.dim)
@@ -132,17 +145,26 @@ def main() -> None:
     bodies = [" ".join(rng.choice(words, 6)) + f" {i}" for i in range(args.rows)]
     vectors = PROVIDERS[args.dim].embed(bodies)
     sample = args.orm_rows
+    ix = not args.no_index
     with scratch_engine("bench_bulk") as engine:
         paths: dict[str, tuple[int, Callable[[], None]]] = {
-            "raw COPY": (args.rows, _raw(engine, doc, bodies, vectors)),
-            "bulk_load": (args.rows, _bulk(engine, doc, bodies, vectors, args.batch_size)),
-            "bulk_load, embedding": (args.rows, _bulk(engine, doc, bodies, None, args.batch_size)),
+            "raw COPY": (args.rows, _raw(engine, doc, bodies, vectors, not args.no_index)),
+            "bulk_load": (args.rows, _bulk(engine, doc, bodies, vectors, args.batch_size, ix)),
+            "bulk_load, embedding": (
+                args.rows,
+                _bulk(engine, doc, bodies, None, args.batch_size, ix),
+            ),
             "ORM add_all": (sample, _orm(engine, doc, bodies[:sample], vectors[:sample])),
         }
         seconds: dict[str, float] = {}
-        for name, (rows, run) in paths.items():
+        order = list(paths.items())[:: -1 if args.reverse else 1]
+        for name, (rows, run) in order:
             base.metadata.drop_all(engine)
             base.metadata.create_all(engine)
+            if args.no_index:
+                with engine.begin() as conn:
+                    for index in doc.__table__.indexes:
+                        conn.exec_driver_sql(f'DROP INDEX "{index.name}"')
             took = timed(run)
             with engine.connect() as conn:
                 stored = conn.scalar(text("SELECT count(*) FROM bench_bulk"))
@@ -152,13 +174,15 @@ def main() -> None:
                         "WHERE indrelid = 'bench_bulk'::regclass"
                     )
                 )
-            assert stored == rows and valid, (name, stored, valid)
+            assert stored == rows and (valid or args.no_index), (name, stored, valid)
             seconds[name] = took * args.rows / rows  # the ORM sample scaled to --rows
+        seconds = {name: seconds[name] for name in paths}
     raw = seconds["raw COPY"]
     report: dict[str, Any] = {
         "rows": args.rows,
         "dim": args.dim,
         "orm_rows": sample,
+        "index": not args.no_index,
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
         "rows_per_s": {k: round(args.rows / v) for k, v in seconds.items()},
         "of_raw_time": {k: round(v / raw, 3) for k, v in seconds.items()},
@@ -166,7 +190,8 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"{args.rows:,} rows x {args.dim} dims, HNSW (m=16, ef_construction=64), one run each")
+    what = "no vector index" if args.no_index else "HNSW (m=16, ef_construction=64)"
+    print(f"{args.rows:,} rows x {args.dim} dims, {what}, one run each")
     print(f"  {'path':<22} {'seconds':>9} {'rows/s':>9} {'time / raw COPY':>16}")
     for name, s in seconds.items():
         scaled = f" (scaled from {sample:,})" if name == "ORM add_all" else ""

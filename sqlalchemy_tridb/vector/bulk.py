@@ -121,6 +121,7 @@ def _prepare(
     """The batch as dicts with defaults and checked vectors; missing vectors computed."""
     out: list[dict[str, Any]] = []
     plan = Plan()
+    given: dict[str, list[Any]] = {attr.key: [] for attr in target.embedded}
     allowed = set(target.keys)
     for i, row in enumerate(batch):
         keys = set(row)
@@ -136,6 +137,7 @@ def _prepare(
         for attr in target.embedded:
             if values.get(attr.key) is not None:
                 values[attr.key] = _vector(attr, values[attr.key], start + i)
+                given[attr.key].append(values[attr.key])
                 continue
             source = attr.spec.source
             if isinstance(source, CallableSource):
@@ -145,15 +147,37 @@ def _prepare(
             values[attr.key] = None
             plan.add_text(values, attr, source_text)
         out.append(values)
-    if plan.jobs:
+    for attr in target.embedded:
+        _check_finite(attr, given[attr.key], out, start)
+    if plan.jobs:  # compute() checked the shape and the numbers already
         vectors = compute(plan.jobs, resolve=lambda spec: spec.resolve())
         for job, vector in zip(plan.jobs, vectors, strict=True):
-            job.target[job.attr.key] = _vector(job.attr, vector, -1)
+            job.target[job.attr.key] = HalfVector(vector) if job.attr.spec.halfvec else vector
     return out, len(plan.jobs)
 
 
+def _check_finite(
+    attr: EmbeddingAttribute, vectors: list[Any], out: list[dict[str, Any]], start: int
+) -> None:
+    """One ``isfinite`` over the batch's given vectors; the first bad row named."""
+    if not vectors:
+        return
+    arrays = [v.to_numpy() if isinstance(v, HalfVector) else v for v in vectors]
+    if np.isfinite(np.stack(arrays)).all():
+        return
+    for i, values in enumerate(out):
+        value = values[attr.key]
+        array = value.to_numpy() if isinstance(value, HalfVector) else value
+        if value is not None and not np.isfinite(array).all():
+            raise BulkLoadError(f"row {start + i}: {attr.label}: the vector contains NaN or Inf")
+
+
 def _vector(attr: EmbeddingAttribute, value: Any, row: int) -> Any:
-    where = f"row {row}: {attr.label}" if row >= 0 else attr.label
+    """*value* as a float32 array (``HalfVector`` for halfvec) of the column's dimension."""
+    dim = attr.spec.dim
+    if type(value) is np.ndarray and value.dtype == np.float32 and value.shape == (dim,):
+        return HalfVector(value) if attr.spec.halfvec else value  # the common case, no copy
+    where = f"row {row}: {attr.label}"
     try:
         arr = np.asarray(
             value.to_numpy() if hasattr(value, "to_numpy") else value, dtype=np.float32
@@ -164,8 +188,6 @@ def _vector(attr: EmbeddingAttribute, value: Any, row: int) -> Any:
         raise BulkLoadError(
             f"{where}: expected a vector of {attr.spec.dim} dimensions, got shape {arr.shape}"
         )
-    if not np.isfinite(arr).all():
-        raise BulkLoadError(f"{where}: the vector contains NaN or Inf")
     return HalfVector(arr) if attr.spec.halfvec else arr
 
 
