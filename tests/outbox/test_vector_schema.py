@@ -8,7 +8,7 @@ must name pgvector's type by its schema, not rely on the path.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, create_engine, insert, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from sqlalchemy_tridb.embedding import DeterministicProvider
@@ -67,3 +67,21 @@ def test_a_deferred_column_drains_without_the_schema_on_the_path(
         assert list(vec) == pytest.approx([float(x) for x in expected], abs=1e-6)
         assert list(half) == pytest.approx([float(x) for x in expected], abs=1e-3)
     assert left == 0
+
+
+def test_a_plain_engine_finds_the_schema_in_the_catalog(outbox_schema_engine: Engine) -> None:
+    """No tridb set-up: the schema comes from pg_extension, the vectors go as text."""
+    url = outbox_schema_engine.url.render_as_string(hide_password=False)
+    plain = create_engine(url)
+    try:
+        with plain.begin() as conn:
+            conn.execute(insert(Memo), [{"id": 1, "title": "grey whale"}])
+        worker = EmbeddingWorker(plain, Memo.embedding)
+        assert worker.drain() == 1
+        assert not worker._binary  # psycopg has no vector dumper on this engine
+    finally:
+        plain.dispose()
+    with Session(outbox_schema_engine) as s:
+        got = s.scalars(select(Memo.embedding).where(Memo.id == 1)).one()
+    want = [float(x) for x in EMBED.embed(["grey whale"])[0]]
+    assert list(got) == pytest.approx(want, abs=1e-6)
