@@ -43,6 +43,7 @@ from .engine import TriDBPlugin as TriDBPlugin
 from .engine import prepare_dbapi_connection as prepare_dbapi_connection
 from .engine import setup_engine as setup_engine
 from .exc import AGTypeError as AGTypeError
+from .exc import BulkLoadError as BulkLoadError
 from .exc import ConfigurationError as ConfigurationError
 from .exc import ConnectionSetupError as ConnectionSetupError
 from .exc import CypherError as CypherError
@@ -102,7 +103,6 @@ from .vector import hybrid_search as hybrid_search
 from .vector import install_embedding_sync as install_embedding_sync
 from .vector import nearest as nearest
 from .vector import stale_rows as stale_rows
-from .vector.bulk import BulkLoadError as BulkLoadError
 from .vector.bulk import BulkReport as BulkReport
 from .vector.bulk import bulk_load as bulk_load
 from .vector.tune import TuneReport as TuneReport

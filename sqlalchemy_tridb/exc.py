@@ -112,6 +112,10 @@ class ProviderResponseError(ProviderError, ValueError):
     """A remote provider answered something unusable: another status, bad JSON, wrong dims."""
 
 
+class BulkLoadError(TriDBError, ValueError):
+    """Bad input to ``bulk_load()`` (unknown keys, rows of different keys, a wrong vector)."""
+
+
 class EmbeddingDeclarationError(ConfigurationError):
     """An ``Embedding(...)`` column declaration is inconsistent."""
 

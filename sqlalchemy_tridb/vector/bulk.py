@@ -39,7 +39,7 @@ from pgvector import HalfVector
 from sqlalchemy import Connection, Engine, Index, Table, inspect, text
 from sqlalchemy.orm import Mapper
 
-from ..exc import TriDBError
+from ..exc import BulkLoadError
 from ..sql import qualified_table, quote_ident
 from .compute import EmbeddingAttribute, Plan, compute, embedding_attributes
 from .sources import CallableSource
@@ -47,10 +47,6 @@ from .sources import CallableSource
 __all__ = ["BulkLoadError", "BulkReport", "bulk_load"]
 
 _INDEX_MARK = "tridb.embedding_index"
-
-
-class BulkLoadError(TriDBError, ValueError):
-    """Bad input to `bulk_load()` (unknown keys, rows of different keys, a wrong vector)."""
 
 
 @dataclass
