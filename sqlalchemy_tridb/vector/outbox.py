@@ -236,7 +236,10 @@ class DeferredColumn:
     # -- the triggers -------------------------------------------------------------
 
     def _function(self, event: str) -> str:
-        base = bounded_identifier(f"outbox_emb_{self.table.name}_{self.column.name}_{event}")
+        # the table name's length first: "doc" + "body_embedding" and "doc_body" +
+        # "embedding" would otherwise join to the same name in the same schema
+        table, column = self.table.name, self.column.name
+        base = bounded_identifier(f"outbox_emb_{len(table)}_{table}_{column}_{event}")
         schema = quote_ident(self.table.schema) + "." if self.table.schema else "public."
         return schema + quote_ident(base)
 

@@ -95,7 +95,7 @@ def test_changed_function_is_replaced_and_a_dropped_column_loses_its_triggers(
     Base.metadata.create_all(conn)
     conn.execute(
         text(
-            'CREATE OR REPLACE FUNCTION public."outbox_emb_note_embedding_upd"() RETURNS trigger '
+            'CREATE OR REPLACE FUNCTION public."outbox_emb_4_note_embedding_upd"() RETURNS trigger '
             "LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$"
         )
     )
