@@ -36,7 +36,19 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, ColumnElement, MetaData, Table, Text, cast, func, literal
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    MetaData,
+    Table,
+    Text,
+    TextClause,
+    cast,
+    func,
+    literal,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from ..embedding import EmbeddingProvider
@@ -58,6 +70,7 @@ __all__ = [
     "jobs_table",
     "outbox_create_sql",
     "outbox_drop_sql",
+    "pin_settings_sql",
     "provenance_table",
     "provider_identity",
 ]
@@ -75,7 +88,26 @@ FUNCTION_SETTINGS: tuple[tuple[str, str], ...] = (
     ("datestyle", "'ISO, YMD'"),
     ("intervalstyle", "'iso_8601'"),
     ("timezone", "'UTC'"),
+    ("bytea_output", "'hex'"),
 )
+
+
+def pin_settings_sql() -> TextClause:
+    """A statement giving this transaction the triggers' settings (`FUNCTION_SETTINGS`).
+
+    Whoever rebuilds a job's key or a source fingerprint in SQL (the worker) must
+    render them as the triggers did: a ``timestamptz`` key prints in the session's
+    ``TimeZone``, a float in its ``extra_float_digits``.
+    """
+    pinned = [
+        (name, value.strip("'")) for name, value in FUNCTION_SETTINGS if name != "search_path"
+    ]
+    calls = ", ".join(f"pg_catalog.set_config(:n{i}, :v{i}, true)" for i in range(len(pinned)))
+    params = {
+        f"{k}{i}": v for i, pair in enumerate(pinned) for k, v in zip("nv", pair, strict=True)
+    }
+    return sql_text(f"SELECT {calls}").bindparams(**params)
+
 
 _META = MetaData(schema=OUTBOX_SCHEMA)  # the library's own: never in a user's MetaData
 

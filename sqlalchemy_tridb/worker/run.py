@@ -42,12 +42,15 @@ from ..engine.vectors import _VectorBinaryDumper
 from ..exc import ConfigurationError, ProviderError
 from ..sql import qualified_table, quote_ident
 from ..vector.compute import EmbeddingAttribute, Job, compute, embedding_attributes, source_text
-from ..vector.outbox import DeferredColumn, provider_identity
+from ..vector.outbox import DeferredColumn, pin_settings_sql, provider_identity
 from ..vector.sources import CallableSource
 from ..vector.spec import spec_of
 from .queue import Claim, claim, fail, finish, ready_jobs, record_provenance, release, token
 
 __all__ = ["EmbeddingWorker", "WorkerStats"]
+
+#: the triggers' settings, for the statements that rebuild keys and fingerprints
+_PIN = pin_settings_sql()
 
 _log = logging.getLogger(__name__)
 
@@ -296,12 +299,14 @@ class EmbeddingWorker:
         found: list[tuple[Claim, str, str]] = []
         if not isinstance(source, CallableSource):  # the source columns are enough: Core
             with self.engine.connect() as conn:
+                conn.execute(_PIN)  # keys and fingerprints rendered as the triggers did
                 for row in conn.execute(target.read_sql(), params).mappings():
                     c = by_token.get(token(row["tridb_key"]))
                     if c is not None:
                         found.append((c, source.text_from(row.get), row["tridb_fp"]))
             return found
         with Session(self.engine) as session:  # a callable gets the ORM instance
+            session.execute(_PIN)
             for obj, fp_, key in session.execute(target.read_sql(), params):
                 c = by_token.get(token(key))
                 if c is not None:  # the text is built in the session: a callable may load more
@@ -343,6 +348,7 @@ class EmbeddingWorker:
         t, c = dc.table_name, dc.column.name
         pk = dc.key_columns()
         with self.engine.begin() as conn:
+            conn.execute(_PIN)
             # lock what is free, in key order; a row a writer holds is skipped, not waited for
             params = _key_params([cl for cl, _, _ in rows], len(pk))
             current = (
