@@ -141,13 +141,22 @@ class OpenAIProvider:
         if not items:
             return np.zeros((0, self.dimension), dtype=np.float32)
         size = max(1, self.request_size)
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        starts = range(0, len(items), size)
         client = self._http()
-        if len(chunks) == 1 or self.concurrency <= 1:
-            parts = [self._request(client, chunk) for chunk in chunks]
+
+        def request(start: int) -> Vectors:
+            try:
+                return self._request(client, items[start : start + size])
+            except ProviderError as err:
+                if err.index is not None:  # the position in *texts*, not in the request
+                    err.index += start
+                raise
+
+        if len(starts) == 1 or self.concurrency <= 1:
+            parts = [request(start) for start in starts]
         else:
-            with ThreadPoolExecutor(max_workers=min(self.concurrency, len(chunks))) as pool:
-                parts = list(pool.map(lambda chunk: self._request(client, chunk), chunks))
+            with ThreadPoolExecutor(max_workers=min(self.concurrency, len(starts))) as pool:
+                parts = list(pool.map(request, starts))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def _request(self, client: Any, texts: list[str]) -> Vectors:

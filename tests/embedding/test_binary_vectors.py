@@ -153,6 +153,9 @@ def test_async_psycopg_binds_in_binary(engine: Engine) -> None:
     async def run() -> list[Any]:
         async_engine = create_async_engine(url, plugins=["tridb"])
         try:
+            # the async dialect's vectors bind in binary as the sync one's do
+            impl = Item.__table__.c.vec.type.dialect_impl(async_engine.dialect)
+            assert isinstance(impl, BinaryVECTOR), impl
             async with AsyncSession(async_engine) as s:
                 s.add(Item(id=9, vec=np.array([9.0, 8.0, 7.0]), half=[1.0, 0.0, 1.0]))
                 await s.commit()

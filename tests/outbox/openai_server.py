@@ -33,6 +33,8 @@ class FakeOpenAI:
     auth: list[str | None] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
+    #: a text whose vector comes back with a NaN, whichever request carries it
+    poison: str | None = None
 
     def next_fault(self) -> Any:
         with self.lock:
@@ -86,6 +88,10 @@ def _handler(state: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 dim = state.provider.dimension - (1 if fault == "bad-dims" else 0)
                 with state.lock:
                     state.texts += len(texts)
+                vectors = [
+                    [float("nan")] * len(v) if t == state.poison else v
+                    for t, v in zip(texts, vectors, strict=True)
+                ]
                 data = [
                     {"object": "embedding", "index": i, "embedding": [float(x) for x in v[:dim]]}
                     for i, v in reversed(list(enumerate(vectors)))  # out of order on purpose

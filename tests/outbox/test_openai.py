@@ -83,6 +83,17 @@ def test_gives_up_with_typed_errors(server: FakeOpenAI) -> None:
         OpenAIProvider(base_url="http://127.0.0.1:9/v1", max_retries=0, dimension=DIM).embed(["a"])
 
 
+def test_a_bad_vector_is_reported_at_its_place_in_the_call(server: FakeOpenAI) -> None:
+    """The index counts from the first text given, not from the request that carried it."""
+    server.poison = TEXTS[19]  # the third request of 8 texts each
+    with pytest.raises(ProviderError) as info:
+        make(server, concurrency=1).embed(TEXTS)
+    assert info.value.index == 19 and info.value.text == TEXTS[19]
+    with pytest.raises(ProviderError) as info:
+        make(server, concurrency=3).embed(TEXTS)
+    assert info.value.index == 19
+
+
 def test_key_from_the_environment(server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRIDB_TEST_KEY", "sk-test")
     make(server, api_key_env="TRIDB_TEST_KEY").embed(["a"])
