@@ -71,7 +71,9 @@ ROUTE_OPTION = "tridb_route"
 READ_ONLY_SQLSTATE = "25006"
 _READ_PREFIXES = ("select", "show", "values", "table")
 _REPLAY = "SELECT pg_catalog.pg_last_wal_replay_lsn()::text"
-_CURRENT = "SELECT pg_catalog.pg_current_wal_lsn()::text"
+# the insert position, not the write position: with synchronous_commit = off the
+# commit record may not be written yet when the commit returns
+_CURRENT = "SELECT pg_catalog.pg_current_wal_insert_lsn()::text"
 
 
 def lsn_position(lsn: str) -> int:
