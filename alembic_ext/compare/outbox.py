@@ -78,7 +78,15 @@ def outbox_triggers(conn: Connection) -> dict[tuple[str, str, str], dict[str, Db
     :param conn: a connection.
     """
     out: dict[tuple[str, str, str], dict[str, DbOutboxTrigger]] = {}
-    for r in conn.execute(_TRIGGERS).mappings():
+    # with an empty search path the catalog's definitions name every schema, so
+    # a downgrade that replays them works whatever path the migration runs with
+    path = conn.execute(text("SELECT pg_catalog.current_setting('search_path')")).scalar()
+    conn.execute(text("SELECT pg_catalog.set_config('search_path', '', true)"))
+    try:
+        rows = conn.execute(_TRIGGERS).mappings().all()
+    finally:
+        conn.execute(text("SELECT pg_catalog.set_config('search_path', :p, true)"), {"p": path})
+    for r in rows:
         m = _EVENT.match(r["name"])
         if m is None:
             continue
@@ -164,7 +172,8 @@ def compare_outbox(
                 )
             )
             continue
-        reverse = _db_create(have) if have else want.drop_sql()
+        # a replaced set: drop what the upgrade made (same trigger names), then the old one
+        reverse = want.drop_sql() + _db_create(have) if have else want.drop_sql()
         creates.append(
             CreateDeferredEmbeddingOp(
                 key[1], key[2], want.create_sql(), reverse_statements=reverse, schema=schema

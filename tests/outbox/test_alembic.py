@@ -89,6 +89,26 @@ def test_create_all_then_autogenerate_is_empty(conn: Connection) -> None:
     assert diffs(conn) == []
 
 
+def test_downgrade_of_a_replaced_trigger_set_restores_the_old_one(conn: Connection) -> None:
+    """The reverse drops what the upgrade made before it recreates what was there."""
+    Base.metadata.create_all(conn)
+    old = (
+        'CREATE OR REPLACE FUNCTION public."outbox_emb_4_note_embedding_upd"() RETURNS trigger '
+        "LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$"
+    )
+    conn.execute(text(old))
+    up, down = autogenerate(conn)
+    run(conn, up)
+    assert diffs(conn) == []
+    run(conn, down)  # before: "trigger ... already exists"
+    body = conn.execute(
+        text("SELECT prosrc FROM pg_proc WHERE proname = 'outbox_emb_4_note_embedding_upd'")
+    ).scalar_one()
+    assert body.strip() == "BEGIN RETURN NULL; END"
+    assert outbox_functions(conn) == 16
+    assert [d[0] for d in diffs(conn)] == ["add_deferred_embedding"]
+
+
 def test_changed_function_is_replaced_and_a_dropped_column_loses_its_triggers(
     conn: Connection,
 ) -> None:
