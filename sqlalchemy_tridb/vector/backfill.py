@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from .comparator import embedding_comparator
 from .compute import Plan, compute, embedding_attributes, source_text
-from .outbox import DeferredColumn, jobs_table, provenance_table, provider_identity
+from .outbox import VERSIONS, DeferredColumn, jobs_table, provenance_table, provider_identity
 from .spec import spec_of
 
 __all__ = ["backfill", "stale_rows"]
@@ -87,7 +87,7 @@ def _enqueue(session: Session, dc: DeferredColumn, where: Any) -> int:
     stmt = insert(jobs_table).from_select(["table_name", "column_name", "key"], rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["table_name", "column_name", "key"],
-        set_={"version": jobs_table.c.version + 1},
+        set_={"version": func.pg_catalog.nextval(VERSIONS)},
     )
     return len(session.execute(stmt.returning(jobs_table.c.key)).all())
 

@@ -61,8 +61,10 @@ from .spec import EmbeddingSpec, spec_of
 __all__ = [
     "FAILED",
     "JOBS",
+    "NEXT_VERSION",
     "OUTBOX_SCHEMA",
     "PROVENANCE",
+    "VERSIONS",
     "DeferredColumn",
     "OutboxDDL",
     "deferred_columns",
@@ -80,6 +82,10 @@ OUTBOX_SCHEMA = "tridb_outbox"
 JOBS = f"{OUTBOX_SCHEMA}.embedding_job"
 FAILED = f"{OUTBOX_SCHEMA}.embedding_failed"
 PROVENANCE = f"{OUTBOX_SCHEMA}.embedding_provenance"
+#: Job versions: unique across the queue's life, so a job deleted and queued again
+#: never comes back with a version a worker still holds.
+VERSIONS = f"{OUTBOX_SCHEMA}.embedding_job_version"
+NEXT_VERSION = f"pg_catalog.nextval('{VERSIONS}')"
 
 #: What each trigger function runs with, whatever the writing session set.
 FUNCTION_SETTINGS: tuple[tuple[str, str], ...] = (
@@ -139,8 +145,9 @@ def outbox_create_sql() -> list[str]:
     """The statements creating the outbox schema and its tables (idempotent)."""
     return [
         f"CREATE SCHEMA IF NOT EXISTS {OUTBOX_SCHEMA}",
+        f"CREATE SEQUENCE IF NOT EXISTS {VERSIONS} AS bigint",
         f"CREATE TABLE IF NOT EXISTS {JOBS} (\n    {_KEY},\n"
-        "    version bigint NOT NULL DEFAULT 1,\n"
+        f"    version bigint NOT NULL DEFAULT {NEXT_VERSION},\n"
         "    enqueued_at timestamptz NOT NULL DEFAULT pg_catalog.now(),\n"
         "    attempts integer NOT NULL DEFAULT 0,\n"
         "    run_after timestamptz,\n"
@@ -295,7 +302,7 @@ class DeferredColumn:
         )
         conflict = (
             "ON CONFLICT (table_name, column_name, key)\n"
-            "DO UPDATE SET version = j.version + 1, attempts = 0, run_after = NULL"
+            f"DO UPDATE SET version = {NEXT_VERSION}, attempts = 0, run_after = NULL"
         )
         src = self.source_columns()
         new_src = ", ".join(f"n.{quote_ident(c.name)}" for c in src)

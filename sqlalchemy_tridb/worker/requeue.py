@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
 
-from ..vector.outbox import FAILED, JOBS
+from ..vector.outbox import FAILED, JOBS, NEXT_VERSION
 from .run import _target
 
 __all__ = ["requeue_failed"]
@@ -29,7 +29,7 @@ _REQUEUE = text(
     f"    INSERT INTO {JOBS} AS j (table_name, column_name, key)\n"
     "    SELECT table_name, column_name, key FROM moved\n"
     "    ON CONFLICT (table_name, column_name, key) DO UPDATE\n"
-    "    SET version = j.version + 1, attempts = 0, run_after = NULL, last_error = NULL\n"
+    f"    SET version = {NEXT_VERSION}, attempts = 0, run_after = NULL, last_error = NULL\n"
     "    RETURNING 1\n"
     ")\n"
     "SELECT pg_catalog.count(*) FROM back"
