@@ -34,7 +34,7 @@ from psycopg.adapt import PyFormat
 from sqlalchemy import Engine, TextClause, select, text
 from sqlalchemy import func as sql_func
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..engine import vector_schema
@@ -251,7 +251,23 @@ class EmbeddingWorker:
         """Write the batch's vectors (or record its failure); return the vectors written."""
         if embedded.error is not None:
             return self._failed(batch.target, batch.rows, embedded.jobs, embedded.error)
-        return self._write(batch.target, batch.rows, embedded.vectors, batch.gone, embedded.who)
+        try:
+            return self._write(batch.target, batch.rows, embedded.vectors, batch.gone, embedded.who)
+        except (OperationalError, InterfaceError):
+            raise  # the connection, not the batch: run() waits and retries
+        except DBAPIError:
+            pass  # a row the database refuses (a user's trigger or CHECK, a value out of range)
+        # one transaction per row: the refused ones back off and are moved aside in the
+        # end, with the database's error; the others are written
+        written = self._write(batch.target, [], embedded.vectors, batch.gone, embedded.who)
+        for row in batch.rows:
+            try:
+                written += self._write(batch.target, [row], embedded.vectors, [], embedded.who)
+            except (OperationalError, InterfaceError):
+                raise
+            except DBAPIError as err:
+                self._failed(batch.target, [row], [], err)
+        return written
 
     def _pipeline(self, keep_going: Callable[[], bool], bar: Any = None) -> int:
         """Batches until none is ready, the database work overlapping the provider's.
