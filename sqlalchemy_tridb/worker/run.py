@@ -270,10 +270,11 @@ class EmbeddingWorker:
         return written
 
     def _pipeline(self, keep_going: Callable[[], bool], bar: Any = None) -> int:
-        """Batches until none is ready, the database work overlapping the provider's.
+        """Batches until none is ready: embed one, then write it and lease the next.
 
-        While one batch is embedded, the previous one is written and the next
-        one leased and read, in a second thread.
+        The write and the next lease run in a second thread, but only after the
+        provider call has returned, so they do not overlap it (a known gap:
+        leasing the next batch before embedding would).
         """
         targets, total, idle = self._targets, 0, 0
         start = time.perf_counter()
@@ -438,8 +439,8 @@ class EmbeddingWorker:
         """Process batches until no job is ready; return the vectors written.
 
         Jobs backing off after a failure, or leased by another worker, are not
-        waited for.  The database work of one batch overlaps the provider call
-        of the next (see the module docstring).
+        waited for.  The database work and the provider calls take turns: they
+        do not overlap.
 
         :param progress: show a progress bar (tqdm, when installed) over the
             queue's depth at the start.
